@@ -1,0 +1,83 @@
+"""Dates in the record are EDTF strings, kept exactly as precise as the source allows.
+
+An EDTF string stands for a range of days: ``1969`` is every day of 1969, ``1969-03`` every
+day of March, ``1982/1985`` every day from 1 January 1982 to 31 December 1985, ``196X``
+the 1960s. :func:`bounds` gives that range as the first and last day. Qualifiers ``~``
+(approximate) and ``?`` (uncertain) are kept in the text and shown to readers, but they do
+not widen the range: the range is what the source states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from edtf import parse_edtf
+
+__all__ = ["as_text", "bounds", "describe", "is_approximate", "validate"]
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _to_date(value: Any) -> dt.date:
+    return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+
+
+def bounds(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day that an EDTF string covers.
+
+    Raises ValueError when the text is not EDTF, or is an open or unknown-ended interval.
+    """
+    try:
+        parsed = parse_edtf(text)
+        first, last = _to_date(parsed.lower_strict()), _to_date(parsed.upper_strict())
+    except Exception as exc:  # the edtf package raises several types, some not its own
+        raise ValueError(f"{text!r} is not a bounded EDTF date") from exc
+    if last < first:
+        raise ValueError(f"{text!r} ends before it begins")
+    return first, last
+
+
+def as_text(value: object) -> object:
+    """Accept what YAML makes of an unquoted date (``1969`` is an int) as EDTF text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | dt.date):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+def validate(text: str) -> str:
+    """Return ``text`` unchanged if it is a bounded EDTF date; raise ValueError if not."""
+    bounds(text)
+    return text
+
+
+def is_approximate(text: str) -> bool:
+    """True when the date is a range, qualified (``~ ? %``) or has unspecified digits.
+
+    A plain year or month is not approximate: it is exact at its own precision.
+    """
+    return bool(re.search(r"[~?%X/]", text)) or bool(re.fullmatch(r"\d{4}-2[1-4]", text))
+
+
+def describe(text: str) -> str:
+    """A reader's rendering: ``March 1969``, ``c. 1969``, ``the 1960s``, ``1982-1985``."""
+    if "/" in text:
+        start, end = text.split("/", 1)
+        return f"{describe(start)} to {describe(end)}"
+    core = text.rstrip("~?%")
+    prefix = "c. " if text != core else ""
+    if re.fullmatch(r"\d{3}X", core):
+        return f"{prefix}the {core[:3]}0s"
+    if re.fullmatch(r"\d{2}XX", core):
+        return f"{prefix}the {core[:2]}00s"
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", core)
+    if match and int(match.group(2)) <= 12:
+        year, month, day = match.groups()
+        name = _MONTHS[int(month) - 1]
+        return f"{prefix}{int(day)} {name} {year}" if day else f"{prefix}{name} {year}"
+    return f"{prefix}{core}"

@@ -1,0 +1,326 @@
+"""Read a record folder, and say precisely what is wrong with it.
+
+A record folder holds five YAML files, each a list of entries: ``sources.yaml``,
+``actors.yaml``, ``issues.yaml``, ``events.yaml`` and ``claims.yaml``. :func:`read_record`
+validates every entry and every cross-reference and returns all the problems it found,
+each with its file, line, column, entry id and field. :func:`load_record` returns the
+record or raises :class:`~parley.errors.RecordError` naming the first problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from parley.errors import Location, RecordError
+from parley.record.schema import Actor, Claim, Event, Issue, Passage, Source
+
+__all__ = [
+    "BUILTIN_RECORD",
+    "Citation",
+    "Problem",
+    "Record",
+    "builtin_record_dir",
+    "load_record",
+    "read_record",
+]
+
+BUILTIN_RECORD = "sino_soviet"
+FILES: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "actors": Actor,
+    "issues": Issue,
+    "events": Event,
+    "claims": Claim,
+}
+FieldPath = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+def builtin_record_dir(name: str = BUILTIN_RECORD) -> Path:
+    """The folder of a record that ships inside the package."""
+    return Path(str(files("parley").joinpath("data", name, "record")))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record, and where."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One passage as cited by one entry: ``events.yaml``, ``ev-x``, ``passages[0]``."""
+
+    kind: str
+    entry_id: str
+    path: FieldPath
+    passage: Passage
+
+
+def _field_name(path: Sequence[str | int]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A parsed YAML file, kept so that any field path can be turned into a line."""
+
+    path: Path
+    root: Any
+
+    def position(self, path: Sequence[str | int]) -> tuple[int | None, int | None]:
+        node, line, column = self.root, None, None
+        for step in path:
+            lc = getattr(node, "lc", None)
+            try:
+                if isinstance(step, int) and isinstance(node, list) and step < len(node):
+                    if lc is not None:
+                        line, column = lc.item(step)
+                    node = node[step]
+                elif isinstance(step, str) and isinstance(node, dict) and step in node:
+                    if lc is not None:
+                        line, column = lc.key(step)
+                    node = node[step]
+                else:
+                    break
+            except (KeyError, IndexError, TypeError):
+                break
+        return (None, None) if line is None else (line + 1, (column or 0) + 1)
+
+    def locate(self, path: Sequence[str | int], entry_id: str | None) -> Location:
+        line, column = self.position(path)
+        name = _field_name(path[1:])
+        label = ": ".join(part for part in (entry_id, name) if part)
+        return Location(str(self.path), line, column, label or None)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A validated record. Its entries are frozen models; see :mod:`parley.record.query`."""
+
+    directory: Path
+    sources: tuple[Source, ...]
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    events: tuple[Event, ...]
+    claims: tuple[Claim, ...]
+    _documents: Mapping[str, _Document] = field(default_factory=dict, repr=False, compare=False)
+    _index: Mapping[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
+
+    def citations(self) -> Iterator[Citation]:
+        """Every passage the record cites, with the entry and field that cite it."""
+        for actor in self.actors:
+            for i, passage in enumerate(actor.passages):
+                yield Citation("actors", actor.id, ("passages", i), passage)
+        for issue in self.issues:
+            for j, state in enumerate(issue.states):
+                for i, passage in enumerate(state.passages):
+                    yield Citation("issues", issue.id, ("states", j, "passages", i), passage)
+        for event in self.events:
+            for i, passage in enumerate(event.passages):
+                yield Citation("events", event.id, ("passages", i), passage)
+        for claim in self.claims:
+            for j, alternative in enumerate(claim.alternatives):
+                for i, passage in enumerate(alternative.passages):
+                    path = ("alternatives", j, "passages", i)
+                    yield Citation("claims", claim.id, path, passage)
+
+    def locate(self, kind: str, entry_id: str, path: FieldPath = ()) -> Location:
+        """The file, line and field of an entry (or of a field inside it)."""
+        document = self._documents.get(kind)
+        if document is None:
+            return Location(f"{kind}.yaml", field=": ".join(filter(None, [entry_id])))
+        index = self._index.get((kind, entry_id))
+        full: FieldPath = (index, *path) if index is not None else ()
+        return document.locate(full, entry_id)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _read_file(path: Path, problems: list[Problem]) -> _Document | None:
+    if not path.is_file():
+        problems.append(Problem(Location(str(path)), "missing record file"))
+        return None
+    try:
+        root = _yaml().load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problems.append(Problem(Location(str(path), line, column), f"broken YAML: {what}"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(Location(str(path)), f"not UTF-8 text: {exc.reason}"))
+        return None
+    except Exception as exc:  # ruamel raises a few unmarked errors on odd input
+        problems.append(Problem(Location(str(path)), f"broken YAML: {exc}"))
+        return None
+    if root is None:
+        root = []
+    if not isinstance(root, list):
+        problems.append(
+            Problem(Location(str(path), 1, 1), "broken record file: expected a list of entries")
+        )
+        return None
+    return _Document(path, root)
+
+
+def _parse_entries(
+    kind: str, model: type[M], document: _Document, problems: list[Problem]
+) -> list[tuple[int, M]]:
+    entries: list[tuple[int, M]] = []
+    for index, raw in enumerate(document.root):
+        entry_id = raw.get("id") if isinstance(raw, dict) else None
+        entry_id = entry_id if isinstance(entry_id, str) else None
+        if not isinstance(raw, dict):
+            location = document.locate((index,), entry_id)
+            problems.append(Problem(location, "expected a mapping of fields"))
+            continue
+        try:
+            entries.append((index, model.model_validate(_plain(raw))))
+        except ValidationError as exc:
+            for error in exc.errors():
+                path: FieldPath = (index, *(step for step in error["loc"]))
+                message = str(error["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(document.locate(path, entry_id), message))
+    return entries
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip containers as plain dicts and lists, with plain scalars."""
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def read_record(directory: Path | str | None = None) -> tuple[Record, list[Problem]]:
+    """Read and validate a record folder; return what could be read and every problem."""
+    folder = builtin_record_dir() if directory is None else Path(directory)
+    problems: list[Problem] = []
+    documents: dict[str, _Document] = {}
+    parsed: dict[str, list[tuple[int, Any]]] = {}
+    for kind, model in FILES.items():
+        document = _read_file(folder / f"{kind}.yaml", problems)
+        if document is None:
+            parsed[kind] = []
+            continue
+        documents[kind] = document
+        parsed[kind] = _parse_entries(kind, model, document, problems)
+
+    index: dict[tuple[str, str], int] = {}
+    for kind, entries in parsed.items():
+        first_line: dict[str, int | None] = {}
+        unique = []
+        for position, entry in entries:
+            if entry.id in first_line:
+                location = documents[kind].locate((position, "id"), entry.id)
+                problems.append(
+                    Problem(location, f"duplicate id (first at line {first_line[entry.id]})")
+                )
+                continue
+            first_line[entry.id] = documents[kind].position((position,))[0]
+            index[(kind, entry.id)] = position
+            unique.append((position, entry))
+        parsed[kind] = unique
+
+    record = Record(
+        folder,
+        *(tuple(entry for _, entry in parsed[kind]) for kind in FILES),
+        _documents=documents,
+        _index=index,
+    )
+    problems.extend(_cross_reference(record))
+    return record, problems
+
+
+def _cross_reference(record: Record) -> Iterator[Problem]:
+    actors = {actor.id: actor for actor in record.actors}
+    issues = {issue.id for issue in record.issues}
+    claims = {claim.id for claim in record.claims}
+    sources = {source.id: source for source in record.sources}
+
+    def missing(kind: str, entry: str, path: FieldPath, what: str, value: str) -> Problem:
+        return Problem(record.locate(kind, entry, path), f"unknown {what} {value!r}")
+
+    for actor in record.actors:
+        if actor.state is not None:
+            if actor.state not in actors:
+                yield missing("actors", actor.id, ("state",), "actor", actor.state)
+            elif actors[actor.state].kind != "state":
+                yield Problem(
+                    record.locate("actors", actor.id, ("state",)),
+                    f"{actor.state!r} is not an actor of kind 'state'",
+                )
+    for issue in record.issues:
+        if issue.part_of is not None and issue.part_of not in issues:
+            yield missing("issues", issue.id, ("part_of",), "issue", issue.part_of)
+    for event in record.events:
+        for name in ("source_actor", "target_actor"):
+            value = getattr(event, name)
+            if value is not None and value not in actors:
+                yield missing("events", event.id, (name,), "actor", value)
+        for i, issue_id in enumerate(event.issues):
+            if issue_id not in issues:
+                yield missing("events", event.id, ("issues", i), "issue", issue_id)
+        if event.claim is not None and event.claim not in claims:
+            yield missing("events", event.id, ("claim",), "claim", event.claim)
+    for claim in record.claims:
+        for i, issue_id in enumerate(claim.issues):
+            if issue_id not in issues:
+                yield missing("claims", claim.id, ("issues", i), "issue", issue_id)
+    for citation in record.citations():
+        passage = citation.passage
+        source = sources.get(passage.source)
+        path = (*citation.path, "source")
+        if source is None:
+            yield missing(citation.kind, citation.entry_id, path, "source", passage.source)
+        elif passage.end > source.length:
+            yield Problem(
+                record.locate(citation.kind, citation.entry_id, (*citation.path, "end")),
+                f"passage {passage.key} ends beyond the text of {source.id!r}, "
+                f"which is {source.length} characters long",
+            )
+
+
+def load_record(directory: Path | str | None = None) -> Record:
+    """Load a record folder (the built-in Sino-Soviet record by default).
+
+    Raises RecordError, naming the first problem, if anything is wrong.
+    """
+    record, problems = read_record(directory)
+    if problems:
+        more = f" (and {len(problems) - 1} more; run 'parley record check')"
+        first = problems[0]
+        raise RecordError(first.message + (more if len(problems) > 1 else ""), first.location)
+    return record
