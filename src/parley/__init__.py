@@ -1,0 +1,10 @@
+"""parley: how states negotiate and how their relations rise and fall, held against the record.
+
+The public API is in :mod:`parley.api`; the most used names are re-exported here.
+"""
+
+from parley.api import check_record, load_record
+from parley.errors import ParleyError
+
+__all__ = ["ParleyError", "__version__", "check_record", "load_record"]
+__version__ = "0.1.0"

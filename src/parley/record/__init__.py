@@ -1,0 +1,1 @@
+"""The record: what happened, and who says so. Sources, passages, actors, events, claims."""

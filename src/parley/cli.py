@@ -1,0 +1,237 @@
+"""The ``parley`` command: parse, call :mod:`parley.api`, format. No logic of its own."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.exceptions import Abort, TyperException
+
+from parley import api
+from parley.errors import ParleyError
+from parley.record import dates
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="parley",
+    help="Model how states negotiate and how their relations rise and fall, "
+    "held against the cited record.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+record_app = typer.Typer(
+    help="The cited record of Sino-Soviet relations: check, query, export.",
+    no_args_is_help=True,
+)
+app.add_typer(record_app, name="record")
+
+console = Console(soft_wrap=False)
+
+
+class TableFormat(enum.StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ClaimsFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+class TimelineFormat(enum.StrEnum):
+    table = "table"
+    timelinejs = "timelinejs"
+
+
+class By(enum.StrEnum):
+    year = "year"
+    quarter = "quarter"
+    month = "month"
+
+
+RecordDir = Annotated[
+    Path | None,
+    typer.Option("--record", help="A record folder to use instead of the built-in one."),
+]
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return rows
+
+
+def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if _missing(value) else str(value) for value in row))
+    return table
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+@record_app.command("check")
+def record_check(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Folder of source texts: also verify every passage hash.")
+    ] = None,
+    record: RecordDir = None,
+) -> None:
+    """Validate the record and every cross-reference; with --corpus, every hash."""
+    report = api.check_record(record, corpus)
+    for problem in report.problems:
+        typer.echo(str(problem))
+    counts = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
+    hashes = (
+        f"passage hashes checked against {corpus}"
+        if report.hashes_checked
+        else "passage hashes NOT checked (give --corpus DIR to check them)"
+    )
+    if report.ok:
+        typer.echo(f"record OK: {counts}; {hashes}")
+        return
+    typer.echo(f"{len(report.problems)} problem(s) in the record ({counts}); {hashes}")
+    raise typer.Exit(1)
+
+
+EVENT_COLUMNS = [
+    "id", "date", "source_actor", "target_actor", "cameo", "goldstein", "issues", "passages",
+]  # fmt: skip
+
+
+@record_app.command("events")
+def record_events(
+    start: Annotated[str | None, typer.Option("--from", help="EDTF date: events ending on or after it.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="EDTF date: events starting on or before it.")] = None,
+    actor: Annotated[str | None, typer.Option(help="An actor id; matches the state it acts for too.")] = None,
+    issue: Annotated[str | None, typer.Option(help="An issue id; matches its parts too.")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", case_sensitive=False)] = TableFormat.table,
+    record: RecordDir = None,
+) -> None:  # fmt: skip
+    """Events of the record, in date order, filtered by period, actor and issue."""
+    frame = api.record_events(start, end, actor, issue, record)
+    if format is TableFormat.json:
+        frame = frame.assign(start=frame["start"].astype(str), end=frame["end"].astype(str))
+        _json(_frame_records(frame))
+        return
+    columns = [*EVENT_COLUMNS, "claim", "summary"]
+    out = frame[columns].copy()
+    out["issues"] = out["issues"].map(";".join)
+    out["passages"] = out["passages"].map(";".join)
+    out = out.astype(object).where(out.notna(), "")
+    if format is TableFormat.csv:
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    console.print(_rich_table(out[["id", "date", "source_actor", "target_actor", "cameo", "goldstein", "summary"]],
+                              title=f"{len(out)} events"))  # fmt: skip
+
+
+@record_app.command("index")
+def record_index(
+    by: Annotated[By, typer.Option(case_sensitive=False, help="Period length.")] = By.year,
+    format: Annotated[TableFormat, typer.Option("--format", case_sensitive=False)] = TableFormat.table,
+    record: RecordDir = None,
+) -> None:  # fmt: skip
+    """The record index: PRC-USSR events per period, net and mean Goldstein."""
+    frame = api.record_index(by.value, record)  # type: ignore[arg-type]
+    if format is TableFormat.json:
+        _json(_frame_records(frame))
+    elif format is TableFormat.csv:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        shown = frame.round(2)
+        console.print(_rich_table(shown, title="Record index, PRC-USSR (both directions)"))
+
+
+@record_app.command("claims")
+def record_claims(
+    format: Annotated[ClaimsFormat, typer.Option("--format", case_sensitive=False)] = ClaimsFormat.table,
+    record: RecordDir = None,
+) -> None:  # fmt: skip
+    """Where the sources disagree: each claim, its alternatives and who holds each."""
+    claims = api.record_claims(record)
+    if format is ClaimsFormat.json:
+        _json(claims)
+        return
+    table = Table(title=f"{len(claims)} contested claims", show_lines=True)
+    for column in ("claim", "alternative", "held by", "passages"):
+        table.add_column(column, overflow="fold")
+    for claim in claims:
+        for i, alternative in enumerate(claim["alternatives"]):
+            cites = "; ".join(
+                f"{p['source']}[{p['start']}:{p['end']}]" for p in alternative["passages"]
+            )
+            table.add_row(
+                claim["question"] if i == 0 else "",
+                alternative["statement"],
+                alternative["held_by"],
+                cites,
+            )
+    console.print(table)
+
+
+@record_app.command("timeline")
+def record_timeline(
+    format: Annotated[TimelineFormat, typer.Option("--format", case_sensitive=False)] = TimelineFormat.table,
+    record: RecordDir = None,
+) -> None:  # fmt: skip
+    """The record as a timeline: a table, or TimelineJS JSON."""
+    if format is TimelineFormat.timelinejs:
+        _json(api.record_timeline(record))
+        return
+    frame = api.record_events(directory=record)
+    table = Table(title=f"Sino-Soviet record: {len(frame)} events", show_lines=False)
+    for column in ("when", "what", "contested"):
+        table.add_column(column, overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(dates.describe(str(row.date)), str(row.summary), str(row.claim or ""))
+    console.print(table)
+
+
+@record_app.command("cite")
+def record_cite(
+    source: Annotated[str, typer.Argument(help="A source id, e.g. lcs-china-1987.")],
+    words: Annotated[str, typer.Argument(help="A few words of the passage to find.")],
+    corpus: Annotated[Path, typer.Option(help="Folder of source texts.")],
+    exact: Annotated[bool, typer.Option(help="Cite just the words, not their whole sentence.")] = False,
+) -> None:  # fmt: skip
+    """Find a passage and print its span and hash, ready to paste into a record file."""
+    matches = api.cite(corpus, source, words, sentence=not exact)
+    if not matches:
+        typer.echo(f"no match for {words!r} in {source}", err=True)
+        raise typer.Exit(1)
+    for match in matches:
+        p = match.passage
+        typer.echo(f"- {{source: {p.source}, start: {p.start}, end: {p.end}, sha256: {p.sha256}}}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; a ParleyError or a usage error is one line and exit status 2."""
+    try:
+        code = app(args=argv, prog_name="parley", standalone_mode=False)
+    except ParleyError as exc:
+        typer.echo(f"parley: error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except TyperException as exc:  # a usage error: unknown option, bad value
+        typer.echo(f"parley: error: {exc.format_message()}", err=True)
+        raise SystemExit(2) from None
+    except Abort:
+        raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
