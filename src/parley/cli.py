@@ -112,19 +112,34 @@ def record_check(
 
 
 EVENT_COLUMNS = [
-    "id", "date", "source_actor", "target_actor", "cameo", "goldstein", "issues", "passages",
-]  # fmt: skip
+    "id",
+    "date",
+    "source_actor",
+    "target_actor",
+    "cameo",
+    "goldstein",
+    "issues",
+    "passages",
+]
 
 
 @record_app.command("events")
 def record_events(
-    start: Annotated[str | None, typer.Option("--from", help="EDTF date: events ending on or after it.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="EDTF date: events starting on or before it.")] = None,
-    actor: Annotated[str | None, typer.Option(help="An actor id; matches the state it acts for too.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="EDTF date: events ending on or after it.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="EDTF date: events starting on or before it.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="An actor id; matches the state it acts for too.")
+    ] = None,
     issue: Annotated[str | None, typer.Option(help="An issue id; matches its parts too.")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", case_sensitive=False)] = TableFormat.table,
+    format: Annotated[
+        TableFormat, typer.Option("--format", case_sensitive=False)
+    ] = TableFormat.table,
     record: RecordDir = None,
-) -> None:  # fmt: skip
+) -> None:
     """Events of the record, in date order, filtered by period, actor and issue."""
     frame = api.record_events(start, end, actor, issue, record)
     if format is TableFormat.json:
@@ -139,18 +154,24 @@ def record_events(
     if format is TableFormat.csv:
         out.to_csv(sys.stdout, index=False, lineterminator="\n")
         return
-    console.print(_rich_table(out[["id", "date", "source_actor", "target_actor", "cameo", "goldstein", "summary"]],
-                              title=f"{len(out)} events"))  # fmt: skip
+    console.print(
+        _rich_table(
+            out[["id", "date", "source_actor", "target_actor", "cameo", "goldstein", "summary"]],
+            title=f"{len(out)} events",
+        )
+    )
 
 
 @record_app.command("index")
 def record_index(
     by: Annotated[By, typer.Option(case_sensitive=False, help="Period length.")] = By.year,
-    format: Annotated[TableFormat, typer.Option("--format", case_sensitive=False)] = TableFormat.table,
+    format: Annotated[
+        TableFormat, typer.Option("--format", case_sensitive=False)
+    ] = TableFormat.table,
     record: RecordDir = None,
-) -> None:  # fmt: skip
+) -> None:
     """The record index: PRC-USSR events per period, net and mean Goldstein."""
-    frame = api.record_index(by.value, record)  # type: ignore[arg-type]
+    frame = api.record_index(by.value, record)
     if format is TableFormat.json:
         _json(_frame_records(frame))
     elif format is TableFormat.csv:
@@ -162,9 +183,11 @@ def record_index(
 
 @record_app.command("claims")
 def record_claims(
-    format: Annotated[ClaimsFormat, typer.Option("--format", case_sensitive=False)] = ClaimsFormat.table,
+    format: Annotated[
+        ClaimsFormat, typer.Option("--format", case_sensitive=False)
+    ] = ClaimsFormat.table,
     record: RecordDir = None,
-) -> None:  # fmt: skip
+) -> None:
     """Where the sources disagree: each claim, its alternatives and who holds each."""
     claims = api.record_claims(record)
     if format is ClaimsFormat.json:
@@ -189,9 +212,11 @@ def record_claims(
 
 @record_app.command("timeline")
 def record_timeline(
-    format: Annotated[TimelineFormat, typer.Option("--format", case_sensitive=False)] = TimelineFormat.table,
+    format: Annotated[
+        TimelineFormat, typer.Option("--format", case_sensitive=False)
+    ] = TimelineFormat.table,
     record: RecordDir = None,
-) -> None:  # fmt: skip
+) -> None:
     """The record as a timeline: a table, or TimelineJS JSON."""
     if format is TimelineFormat.timelinejs:
         _json(api.record_timeline(record))
@@ -210,8 +235,10 @@ def record_cite(
     source: Annotated[str, typer.Argument(help="A source id, e.g. lcs-china-1987.")],
     words: Annotated[str, typer.Argument(help="A few words of the passage to find.")],
     corpus: Annotated[Path, typer.Option(help="Folder of source texts.")],
-    exact: Annotated[bool, typer.Option(help="Cite just the words, not their whole sentence.")] = False,
-) -> None:  # fmt: skip
+    exact: Annotated[
+        bool, typer.Option(help="Cite just the words, not their whole sentence.")
+    ] = False,
+) -> None:
     """Find a passage and print its span and hash, ready to paste into a record file."""
     matches = api.cite(corpus, source, words, sentence=not exact)
     if not matches:

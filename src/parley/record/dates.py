@@ -11,26 +11,92 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
 
 from edtf import parse_edtf
 
 __all__ = ["as_text", "bounds", "describe", "is_approximate", "validate"]
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _to_date(value: Any) -> dt.date:
     return dt.date(value.tm_year, value.tm_mon, value.tm_mday)
 
 
+_SIMPLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[~?%]?")
+_DECADE = re.compile(r"(\d{2})(\d|X)X[~?%]?")
+
+
+def _simple_bounds(text: str, in_interval: bool = False) -> tuple[dt.date, dt.date] | None:
+    """Bounds of the common forms (``1969``, ``1969-03~``, ``196X``), or None for others.
+
+    The edtf package parses every form but takes milliseconds; this takes microseconds.
+    A test checks that the two agree.
+    """
+    if in_interval and "X" in text and text[-1] in "~?%":
+        return None  # EDTF has no qualified unspecified digits inside an interval
+    try:
+        return _simple_forms(text)
+    except ValueError:  # year 0, or a day that the month does not have
+        return None
+
+
+def _simple_forms(text: str) -> tuple[dt.date, dt.date] | None:
+    if match := _SIMPLE.fullmatch(text):
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if not 1 <= month <= 12:
+            return None
+        if day is None:
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return dt.date(year, month, 1), following - dt.timedelta(days=1)
+        return dt.date(year, month, day), dt.date(year, month, day)
+    if match := _DECADE.fullmatch(text):
+        century, decade = match.groups()
+        if decade == "X":
+            first = int(century) * 100
+            return dt.date(first, 1, 1), dt.date(first + 99, 12, 31)
+        first = int(century) * 100 + int(decade) * 10
+        return dt.date(first, 1, 1), dt.date(first + 9, 12, 31)
+    return None
+
+
+@cache
 def bounds(text: str) -> tuple[dt.date, dt.date]:
     """The first and last day that an EDTF string covers.
 
     Raises ValueError when the text is not EDTF, or is an open or unknown-ended interval.
     """
+    parts = text.split("/")
+    if len(parts) == 2 and all(parts):
+        simple = [_simple_bounds(part, in_interval=True) for part in parts]
+        if simple[0] is not None and simple[1] is not None:
+            if simple[1][1] < simple[0][0]:
+                raise ValueError(f"{text!r} ends before it begins")
+            return simple[0][0], simple[1][1]
+    elif len(parts) == 1 and (simple_one := _simple_bounds(text)) is not None:
+        return simple_one
+    return _edtf_bounds(text)
+
+
+def _edtf_bounds(text: str) -> tuple[dt.date, dt.date]:
     try:
         parsed = parse_edtf(text)
         first, last = _to_date(parsed.lower_strict()), _to_date(parsed.upper_strict())

@@ -56,6 +56,10 @@ class Problem:
     location: Location
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages from the YAML parser span several lines; a problem is one line.
+        object.__setattr__(self, "message", " ".join(self.message.split()))
+
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
@@ -187,7 +191,7 @@ def _read_file(path: Path, problems: list[Problem]) -> _Document | None:
 
 
 def _parse_entries(
-    kind: str, model: type[M], document: _Document, problems: list[Problem]
+    model: type[M], document: _Document, problems: list[Problem]
 ) -> list[tuple[int, M]]:
     entries: list[tuple[int, M]] = []
     for index, raw in enumerate(document.root):
@@ -236,7 +240,7 @@ def read_record(directory: Path | str | None = None) -> tuple[Record, list[Probl
             parsed[kind] = []
             continue
         documents[kind] = document
-        parsed[kind] = _parse_entries(kind, model, document, problems)
+        parsed[kind] = _parse_entries(model, document, problems)
 
     index: dict[tuple[str, str], int] = {}
     for kind, entries in parsed.items():
@@ -254,9 +258,14 @@ def read_record(directory: Path | str | None = None) -> tuple[Record, list[Probl
             unique.append((position, entry))
         parsed[kind] = unique
 
+    by_kind = {kind: tuple(entry for _, entry in parsed[kind]) for kind in FILES}
     record = Record(
         folder,
-        *(tuple(entry for _, entry in parsed[kind]) for kind in FILES),
+        sources=by_kind["sources"],
+        actors=by_kind["actors"],
+        issues=by_kind["issues"],
+        events=by_kind["events"],
+        claims=by_kind["claims"],
         _documents=documents,
         _index=index,
     )

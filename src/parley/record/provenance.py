@@ -80,10 +80,10 @@ def check_corpus(record: Record, corpus: Path) -> list[Problem]:
             )
     for citation in record.citations():
         passage = citation.passage
-        text = texts.get(passage.source)
-        if text is None or passage.end > len(text):
+        full = texts.get(passage.source)
+        if full is None or passage.end > len(full):
             continue  # reported above, or by the record's own check
-        if sha256_text(text[passage.start : passage.end]) != passage.sha256:
+        if sha256_text(full[passage.start : passage.end]) != passage.sha256:
             problems.append(
                 Problem(
                     record.locate(citation.kind, citation.entry_id, (*citation.path, "sha256")),

@@ -113,9 +113,7 @@ def tables(record: Record) -> RecordTables:
         actors=pd.DataFrame(
             [actor.model_dump(exclude={"passages"}) for actor in record.actors]
         ).astype({"cow": "Int64"}),
-        issues=pd.DataFrame(
-            [issue.model_dump(exclude={"states"}) for issue in record.issues]
-        ),
+        issues=pd.DataFrame([issue.model_dump(exclude={"states"}) for issue in record.issues]),
         events=pd.DataFrame(event_rows),
         claims=pd.DataFrame(claim_rows),
     )
@@ -134,10 +132,23 @@ def _connect(events: pd.DataFrame) -> duckdb.DuckDBPyConnection:
         """
     )
     columns = [
-        "id", "date", "start", "end", "approximate", "source_actor", "target_actor",
-        "source_state", "target_state", "mutual", "cameo", "goldstein", "issues",
-        "passages", "claim", "summary",
-    ]  # fmt: skip
+        "id",
+        "date",
+        "start",
+        "end",
+        "approximate",
+        "source_actor",
+        "target_actor",
+        "source_state",
+        "target_state",
+        "mutual",
+        "cameo",
+        "goldstein",
+        "issues",
+        "passages",
+        "claim",
+        "summary",
+    ]
     rows = [tuple(row) for row in events[columns].itertuples(index=False)]
     if rows:
         con.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(columns))})", rows)
@@ -150,7 +161,9 @@ def _date_bound(text: str | None, which: int, name: str) -> dt.date | None:
     try:
         return dates.bounds(text)[which]
     except ValueError:
-        raise QueryError(f"{name}: {text!r} is not an EDTF date", hint="e.g. 1969, 1969-03 or 196X") from None
+        raise QueryError(
+            f"{name}: {text!r} is not an EDTF date", hint="e.g. 1969, 1969-03 or 196X"
+        ) from None
 
 
 def query_events(
@@ -186,7 +199,7 @@ def query_events(
     if issue_ids is not None:
         sql += " AND len(list_intersect(issues, ?)) > 0"
         params.append(issue_ids)
-    sql += " ORDER BY start, \"end\", id"
+    sql += ' ORDER BY start, "end", id'
     with _connect(data.events) as con:
         return con.execute(sql, params).df()
 

@@ -1,0 +1,61 @@
+"""Shared fixtures: the corpus beside the repository, copies of the record, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from parley.record.load import builtin_record_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus_dir() -> Path:
+    """The source texts: $PARLEY_CORPUS, or ../shared/corpus beside the repository."""
+    path = Path(os.environ.get("PARLEY_CORPUS", ROOT.parent / "shared" / "corpus"))
+    if not path.is_dir():
+        pytest.fail(f"no corpus at {path}: put shared/ beside the repository or set PARLEY_CORPUS")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return corpus_dir()
+
+
+@pytest.fixture
+def record_copy(tmp_path: Path) -> Path:
+    """A writable copy of the built-in record."""
+    target = tmp_path / "record"
+    shutil.copytree(builtin_record_dir(), target)
+    return target
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_parley(*args: str | Path) -> Result:
+    """Run the installed command line in a subprocess, as a user would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "parley", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def parley_cli():  # type: ignore[no-untyped-def]
+    return run_parley

@@ -1,0 +1,52 @@
+"""Hypothesis strategies for parley's tests, gathered in one module."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from parley.record.coding import cameo_table
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
+)
+yaml_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.text(max_size=10), children, max_size=3),
+    ),
+    max_leaves=10,
+)
+
+ACTORS = ["prc", "ussr", "mao", "gorbachev", "nobody"]
+ISSUES = ["border", "border-eastern", "party-ties", "no-such-issue"]
+EDTF_DATES = ["1969", "1969-03", "1982/1985", "196X", "1969~", "1991-05-16", "1969-13", "soon"]
+
+
+@st.composite
+def passages(draw: st.DrawFn) -> dict[str, object]:
+    start = draw(st.integers(min_value=-5, max_value=9000))
+    return {
+        "source": draw(st.sampled_from(["lcs-china-1987", "tagirova-2017", "unknown-source"])),
+        "start": start,
+        "end": start + draw(st.integers(min_value=-3, max_value=400)),
+        "sha256": draw(st.sampled_from(["0" * 64, "not-a-hash"])),
+    }
+
+
+@st.composite
+def event_entries(draw: st.DrawFn) -> dict[str, object]:
+    """Event entries that are sometimes valid and sometimes wrong in one field."""
+    entry: dict[str, object] = {
+        "id": draw(st.from_regex(r"ev-[a-z0-9]{1,8}", fullmatch=True)),
+        "date": draw(st.sampled_from(EDTF_DATES)),
+        "summary": draw(st.text(min_size=0, max_size=30)),
+        "source_actor": draw(st.sampled_from(ACTORS)),
+        "passages": draw(st.lists(passages(), min_size=0, max_size=2)),
+    }
+    if draw(st.booleans()):
+        entry["target_actor"] = draw(st.sampled_from(ACTORS))
+        entry["cameo"] = draw(st.sampled_from([*sorted(cameo_table())[:5], "999"]))
+    if draw(st.booleans()):
+        entry["issues"] = draw(st.lists(st.sampled_from(ISSUES), max_size=2))
+    return entry

@@ -1,0 +1,120 @@
+"""Hypothesis against the loaders: any input gives problems or a record, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parley.errors import RecordError
+from parley.record import dates
+from parley.record.load import builtin_record_dir, load_record, read_record
+
+from .strategies import event_entries, yaml_values
+
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _fresh(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(builtin_record_dir(), target)
+    return target
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_any_text_as_events_file(tmp_path: Path, text: str) -> None:
+    folder = _fresh(tmp_path, "text")
+    (folder / "events.yaml").write_text(text, encoding="utf-8")
+    _record, problems = read_record(folder)
+    for problem in problems:
+        assert problem.location.file
+        assert "\n" not in str(problem)
+    if problems:
+        with pytest.raises(RecordError) as caught:
+            load_record(folder)
+        assert "\n" not in str(caught.value)
+
+
+@FUZZ
+@given(data=st.lists(yaml_values, max_size=4))
+def test_any_yaml_structure_as_events_file(tmp_path: Path, data: list[object]) -> None:
+    from ruamel.yaml import YAML
+
+    folder = _fresh(tmp_path, "structure")
+    with (folder / "events.yaml").open("w", encoding="utf-8") as handle:
+        YAML(typ="safe").dump(data, handle)
+    _, problems = read_record(folder)
+    assert all(problem.location.file.endswith("events.yaml") for problem in problems)
+
+
+@FUZZ
+@given(entries=st.lists(event_entries(), max_size=5))
+def test_generated_events_are_accepted_or_located(
+    tmp_path: Path, entries: list[dict[str, object]]
+) -> None:
+    from ruamel.yaml import YAML
+
+    folder = _fresh(tmp_path, "events")
+    with (folder / "events.yaml").open("w", encoding="utf-8") as handle:
+        YAML(typ="safe").dump(entries, handle)
+    record, problems = read_record(folder)
+    for problem in problems:
+        assert problem.location.line is not None, str(problem)
+    if not problems:
+        assert len(record.events) == len(entries)
+
+
+@given(text=st.text(max_size=20))
+def test_dates_either_parse_or_say_why(text: str) -> None:
+    try:
+        first, last = dates.bounds(text)
+    except ValueError as exc:
+        message = str(exc)
+    else:
+        assert isinstance(first, dt.date)
+        assert first <= last
+        return
+    assert repr(text) in message
+
+
+simple_dates = st.builds(
+    lambda y, m, d, q, form: (
+        {
+            "year": f"{y:04d}",
+            "month": f"{y:04d}-{m:02d}",
+            "day": f"{y:04d}-{m:02d}-{d:02d}",
+            "decade": f"{y // 10:03d}X",
+            "century": f"{y // 100:02d}XX",
+        }[form]
+        + q
+    ),
+    st.integers(1, 2999),
+    st.integers(0, 14),
+    st.integers(0, 32),
+    st.sampled_from(["", "~", "?", "%"]),
+    st.sampled_from(["year", "month", "day", "decade", "century"]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(first=simple_dates, second=st.one_of(st.none(), simple_dates))
+def test_fast_date_path_agrees_with_the_edtf_package(first: str, second: str | None) -> None:
+    text = first if second is None else f"{first}/{second}"
+    try:
+        expected: object = dates._edtf_bounds(text)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = dates.bounds(text)
+    except ValueError:
+        got = ValueError
+    assert got == expected
