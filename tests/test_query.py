@@ -51,6 +51,7 @@ def test_events_filters(parley_cli) -> None:
     assert "ev-1969-03-zhenbao-clashes" in ids
     assert "ev-1964-soviet-military-buildup" in ids  # 1964/197X overlaps 1969
     assert "ev-1979-talks-suspended" not in ids
+    assert {row["claim"] for row in rows if row["id"] == "ev-1969-03-zhenbao-clashes"} == {None}
     for row in rows:
         assert row["start"] <= "1969-12-31"
         assert row["end"] >= "1969-01-01"

@@ -34,7 +34,9 @@ record_app = typer.Typer(
 )
 app.add_typer(record_app, name="record")
 
-console = Console(soft_wrap=False)
+console = Console()
+if not console.is_terminal:  # piped or captured: a page-wide table rather than 80 columns
+    console.width = 140
 
 
 class TableFormat(enum.StrEnum):
@@ -79,12 +81,13 @@ def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*("" if _missing(value) else str(value) for value in row))
+        table.add_row(*(_text(value) for value in row))
     return table
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+def _text(value: Any) -> str:
+    """A table cell: empty for a missing value (None, NaN, pandas NA)."""
+    return "" if value is None or bool(pd.isna(value)) else str(value)
 
 
 @record_app.command("check")
@@ -154,12 +157,17 @@ def record_events(
     if format is TableFormat.csv:
         out.to_csv(sys.stdout, index=False, lineterminator="\n")
         return
-    console.print(
-        _rich_table(
-            out[["id", "date", "source_actor", "target_actor", "cameo", "goldstein", "summary"]],
-            title=f"{len(out)} events",
+    table = Table(title=f"{len(out)} events")
+    for column in ("when", "who", "cameo", "goldstein", "summary", "contested"):
+        table.add_column(column, overflow="fold")
+    for row in out.itertuples(index=False):
+        source, target = _text(row.source_actor), _text(row.target_actor)
+        who = f"{source} -> {target}" if target else source
+        table.add_row(
+            *map(_text, (dates.describe(str(row.date)), who, row.cameo, row.goldstein)),
+            *map(_text, (row.summary, row.claim)),
         )
-    )
+    console.print(table)
 
 
 @record_app.command("index")
@@ -226,7 +234,7 @@ def record_timeline(
     for column in ("when", "what", "contested"):
         table.add_column(column, overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(dates.describe(str(row.date)), str(row.summary), str(row.claim or ""))
+        table.add_row(dates.describe(str(row.date)), _text(row.summary), _text(row.claim))
     console.print(table)
 
 

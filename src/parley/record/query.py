@@ -149,7 +149,10 @@ def _connect(events: pd.DataFrame) -> duckdb.DuckDBPyConnection:
         "claim",
         "summary",
     ]
-    rows = [tuple(row) for row in events[columns].itertuples(index=False)]
+    # pandas stores a missing string as NaN; DuckDB must see NULL, not the text 'nan'.
+    plain = events[columns].astype(object)
+    plain = plain.where(plain.notna(), None)
+    rows = [tuple(row) for row in plain.itertuples(index=False)]
     if rows:
         con.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(columns))})", rows)
     return con
