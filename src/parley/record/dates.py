@@ -42,14 +42,12 @@ _SIMPLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[~?%]?")
 _DECADE = re.compile(r"(\d{2})(\d|X)X[~?%]?")
 
 
-def _simple_bounds(text: str, in_interval: bool = False) -> tuple[dt.date, dt.date] | None:
+def _simple_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     """Bounds of the common forms (``1969``, ``1969-03~``, ``196X``), or None for others.
 
     The edtf package parses every form but takes milliseconds; this takes microseconds.
     A test checks that the two agree.
     """
-    if in_interval and "X" in text and text[-1] in "~?%":
-        return None  # EDTF has no qualified unspecified digits inside an interval
     try:
         return _simple_forms(text)
     except ValueError:  # year 0, or a day that the month does not have
@@ -85,14 +83,16 @@ def bounds(text: str) -> tuple[dt.date, dt.date]:
     Raises ValueError when the text is not EDTF, or is an open or unknown-ended interval.
     """
     parts = text.split("/")
-    if len(parts) == 2 and all(parts):
-        simple = [_simple_bounds(part, in_interval=True) for part in parts]
-        if simple[0] is not None and simple[1] is not None:
-            if simple[1][1] < simple[0][0]:
+    # EDTF's grammar has no interval that mixes a qualified end with unspecified digits.
+    mixed = "X" in text and any(part[-1:] in ("~", "?", "%") for part in parts)
+    if len(parts) == 2 and all(parts) and not mixed:
+        first, last = _simple_bounds(parts[0]), _simple_bounds(parts[1])
+        if first is not None and last is not None:
+            if last[1] < first[0]:
                 raise ValueError(f"{text!r} ends before it begins")
-            return simple[0][0], simple[1][1]
-    elif len(parts) == 1 and (simple_one := _simple_bounds(text)) is not None:
-        return simple_one
+            return first[0], last[1]
+    elif len(parts) == 1 and (simple := _simple_bounds(text)) is not None:
+        return simple
     return _edtf_bounds(text)
 
 
