@@ -1,0 +1,1 @@
+"""What a model starts from: bargaining problems now, simulator scenarios later."""

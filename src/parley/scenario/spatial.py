@@ -1,0 +1,317 @@
+"""A spatial bargaining problem, and the three CSV formats it is read from.
+
+- **KTAB**: line 1 ``scenario, description, actors, dimensions``; line 2 the column
+  names; then ``Actor, Description, Influence, Pos1, Sal1, ...`` on 0-100 scales.
+  Leading spaces, trailing commas and CRLF line ends are accepted.
+- **tidy**: ``actor,capability,dimension,position,salience``, one row per actor and
+  dimension, salience from 0 to 1, positions on any scale.
+- **bdm**: the classic table ``Actor,Capability,Position,Salience`` (one dimension,
+  salience 0-100), as in Bueno de Mesquita's examples.
+
+Every malformed file raises :class:`~parley.errors.InputError` naming the file, the line
+and the column, and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from parley.errors import InputError, Location
+
+__all__ = ["FORMATS", "InputFormat", "SpatialProblem", "detect_format", "read_problem"]
+
+InputFormat = Literal["ktab", "tidy", "bdm"]
+FORMATS: tuple[InputFormat, ...] = ("ktab", "tidy", "bdm")
+TIDY = ["actor", "capability", "dimension", "position", "salience"]
+BDM = ["actor", "capability", "position", "salience"]
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SpatialProblem:
+    """Actors with a capability, and a position and salience on each dimension.
+
+    ``positions`` and ``salience`` are shaped ``(actors, dimensions)``; salience is on
+    0-1. ``scales`` gives each dimension's ``(low, high)``, used to normalise positions
+    inside the models and to report results back on the input's scale.
+    """
+
+    name: str
+    actors: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    capability: Array
+    positions: Array
+    salience: Array
+    scales: tuple[tuple[float, float], ...]
+
+    def __post_init__(self) -> None:
+        n, d = len(self.actors), len(self.dimensions)
+        if self.capability.shape != (n,):
+            raise ValueError("capability must have one value per actor")
+        if self.positions.shape != (n, d) or self.salience.shape != (n, d):
+            raise ValueError("positions and salience must be shaped (actors, dimensions)")
+
+
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark)",
+            Location(str(path), 1),
+            "UTF-8 text; save the file as CSV UTF-8",
+        )
+    try:
+        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark, as Excel writes, is fine
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", Location(str(path)), "UTF-8") from None
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in row]
+        while cells and cells[-1] == "":
+            cells.pop()  # KTAB files end rows with a comma
+        if cells:
+            rows.append((number, cells))
+    if not rows:
+        raise InputError("the file is empty", Location(str(path)), "a header row and actors")
+    return rows
+
+
+def detect_format(path: Path, rows: list[tuple[int, list[str]]] | None = None) -> InputFormat:
+    """Which of the three formats a file is in, from its first two rows."""
+    rows = _rows(path) if rows is None else rows
+    header = [cell.lower() for cell in rows[0][1]]
+    if header == TIDY:
+        return "tidy"
+    if header == BDM:
+        return "bdm"
+    second = [cell.lower() for cell in rows[1][1]] if len(rows) > 1 else []
+    if len(header) >= 4 and second[:1] == ["actor"] and header[2].isdigit():
+        return "ktab"
+    raise InputError(
+        "cannot tell the file's format from its first rows",
+        Location(str(path), rows[0][0], 1),
+        f"a header '{','.join(TIDY)}', '{','.join(BDM)}', or KTAB's "
+        "'scenario,description,actors,dimensions' line",
+    )
+
+
+def _number(path: Path, line: int, column: int, field: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(
+            f"{text!r} is not a number", Location(str(path), line, column, field), "a number"
+        )
+    return value
+
+
+def _check_ranges(path: Path, line: int, column: int, field: str, value: float, top: float) -> None:
+    where = Location(str(path), line, column, field)
+    if field.startswith("capability") and value < 0:
+        raise InputError(f"negative capability {value:g}", where, "a capability of 0 or more")
+    if field.startswith("salience") and not 0 <= value <= top:
+        raise InputError(f"salience {value:g} is out of range", where, f"a salience from 0 to {top:g}")
+
+
+def _width(path: Path, line: int, cells: list[str], expected: int, names: str) -> None:
+    if len(cells) != expected:
+        raise InputError(
+            f"{len(cells)} fields where the header has {expected}",
+            Location(str(path), line, min(len(cells), expected) + 1),
+            f"{expected} fields: {names}",
+        )
+
+
+def _scale(values: Array) -> tuple[float, float]:
+    low, high = float(values.min()), float(values.max())
+    return (low, high) if high > low else (low, low + 1.0)
+
+
+def _read_ktab(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
+    (line, head) = rows[0]
+    if len(head) < 4 or len(rows) < 2:
+        raise InputError(
+            "a KTAB file needs a scenario line and a line of column names",
+            Location(str(path), line, 1),
+            "'scenario,description,actors,dimensions' then 'Actor,Description,Influence,...'",
+        )
+    names_line, names = rows[1]
+    counts = []
+    for column, field in ((3, "actors"), (4, "dimensions")):
+        value = _number(path, line, column, field, head[column - 1])
+        if value != int(value) or value < 1:
+            raise InputError(
+                f"{field} count {head[column - 1]!r}",
+                Location(str(path), line, column, field),
+                "a whole number of 1 or more",
+            )
+        counts.append(int(value))
+    declared, d = counts
+    width = 3 + 2 * d
+    if len(names) < width:
+        raise InputError(
+            f"{len(names)} columns for {d} dimensions",
+            Location(str(path), names_line, 1),
+            f"{width} columns: Actor, Description, Influence, then position and salience per dimension",
+        )
+    dimensions = tuple(
+        names[3 + 2 * k].removesuffix("Position").removesuffix("Pstn").strip() or f"dim{k + 1}"
+        for k in range(d)
+    )
+    if len(set(dimensions)) != d:
+        dimensions = tuple(f"dim{k + 1}" for k in range(d))
+    body = rows[2:]
+    if len(body) != declared:
+        raise InputError(
+            f"the header declares {declared} actors, the file has {len(body)}",
+            Location(str(path), line, 3, "actors"),
+            f"{len(body)} in the header, or {declared} actor rows",
+        )
+    actors, capability, positions, salience = [], [], [], []
+    for number, cells in body:
+        _width(path, number, cells, width, "Actor, Description, Influence, Pos1, Sal1, ...")
+        actors.append(cells[0])
+        cap = _number(path, number, 3, "capability", cells[2])
+        _check_ranges(path, number, 3, "capability", cap, 0)
+        capability.append(cap)
+        pos_row, sal_row = [], []
+        for k in range(d):
+            pos = _number(path, number, 4 + 2 * k, f"position {dimensions[k]}", cells[3 + 2 * k])
+            sal = _number(path, number, 5 + 2 * k, f"salience {dimensions[k]}", cells[4 + 2 * k])
+            _check_ranges(path, number, 5 + 2 * k, f"salience {dimensions[k]}", sal, 100)
+            pos_row.append(pos)
+            sal_row.append(sal / 100)
+        positions.append(pos_row)
+        salience.append(sal_row)
+    return _problem(head[0] or path.stem, actors, dimensions, capability, positions, salience,
+                    [(0.0, 100.0)] * d, path)  # fmt: skip
+
+
+def _read_tidy(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
+    cells_by_actor: dict[str, dict[str, tuple[float, float]]] = {}
+    capability: dict[str, float] = {}
+    dimensions: list[str] = []
+    for number, cells in rows[1:]:
+        _width(path, number, cells, 5, ",".join(TIDY))
+        actor, _, dimension = cells[0], cells[1], cells[2]
+        cap = _number(path, number, 2, "capability", cells[1])
+        _check_ranges(path, number, 2, "capability", cap, 0)
+        pos = _number(path, number, 4, "position", cells[3])
+        sal = _number(path, number, 5, "salience", cells[4])
+        _check_ranges(path, number, 5, "salience", sal, 1)
+        if actor in capability and capability[actor] != cap:
+            raise InputError(
+                f"actor {actor!r} has two capabilities",
+                Location(str(path), number, 2, "capability"),
+                "one capability per actor",
+            )
+        if dimension in cells_by_actor.setdefault(actor, {}):
+            raise InputError(
+                f"actor {actor!r} appears twice on dimension {dimension!r}",
+                Location(str(path), number, 3, "dimension"),
+                "one row per actor and dimension",
+            )
+        capability[actor] = cap
+        cells_by_actor[actor][dimension] = (pos, sal)
+        if dimension not in dimensions:
+            dimensions.append(dimension)
+    actors = list(cells_by_actor)
+    for actor in actors:
+        missing = [d for d in dimensions if d not in cells_by_actor[actor]]
+        if missing:
+            raise InputError(
+                f"actor {actor!r} has no row for dimension {missing[0]!r}",
+                Location(str(path), field="dimension"),
+                "a row for every actor on every dimension",
+            )
+    positions = [[cells_by_actor[a][d][0] for d in dimensions] for a in actors]
+    salience = [[cells_by_actor[a][d][1] for d in dimensions] for a in actors]
+    pos_array = np.asarray(positions, dtype=float)
+    scales = [_scale(pos_array[:, k]) for k in range(len(dimensions))] if actors else []
+    return _problem(path.stem, actors, tuple(dimensions), [capability[a] for a in actors],
+                    positions, salience, scales, path)  # fmt: skip
+
+
+def _read_bdm(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
+    actors, capability, positions, salience = [], [], [], []
+    for number, cells in rows[1:]:
+        _width(path, number, cells, 4, ",".join(rows[0][1]))
+        actors.append(cells[0])
+        cap = _number(path, number, 2, "capability", cells[1])
+        _check_ranges(path, number, 2, "capability", cap, 0)
+        sal = _number(path, number, 4, "salience", cells[3])
+        _check_ranges(path, number, 4, "salience", sal, 100)
+        capability.append(cap)
+        positions.append([_number(path, number, 3, "position", cells[2])])
+        salience.append([sal / 100])
+    scales = [_scale(np.asarray(positions, dtype=float)[:, 0])] if actors else []
+    return _problem(path.stem, actors, ("position",), capability, positions, salience, scales, path)
+
+
+def _problem(
+    name: str,
+    actors: list[str],
+    dimensions: tuple[str, ...],
+    capability: list[float],
+    positions: list[list[float]],
+    salience: list[list[float]],
+    scales: list[tuple[float, float]],
+    path: Path,
+) -> SpatialProblem:
+    if len(actors) < 2:
+        raise InputError(
+            f"{len(actors)} actor(s): there is nothing to bargain",
+            Location(str(path)),
+            "at least two actors",
+        )
+    if len(set(actors)) != len(actors):
+        twice = next(a for a in actors if actors.count(a) > 1)
+        raise InputError(f"actor {twice!r} appears twice", Location(str(path)), "unique names")
+    cap = np.asarray(capability, dtype=float)
+    if cap.sum() <= 0:
+        raise InputError("every capability is 0", Location(str(path)), "some capability above 0")
+    return SpatialProblem(
+        name=name,
+        actors=tuple(actors),
+        dimensions=dimensions,
+        capability=cap,
+        positions=np.asarray(positions, dtype=float),
+        salience=np.asarray(salience, dtype=float),
+        scales=tuple(scales),
+    )
+
+
+def read_problem(path: Path | str, input_format: InputFormat | None = None) -> SpatialProblem:
+    """Read a bargaining problem from CSV, detecting its format unless one is given."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file", Location(str(file)), "a CSV file")
+    rows = _rows(file)
+    chosen = input_format or detect_format(file, rows)
+    if chosen == "ktab":
+        return _read_ktab(file, rows)
+    if chosen == "tidy":
+        header = [cell.lower() for cell in rows[0][1]]
+        if header != TIDY:
+            raise InputError(
+                "wrong columns for the tidy format",
+                Location(str(file), rows[0][0], 1),
+                ",".join(TIDY),
+            )
+        return _read_tidy(file, rows)
+    header = [cell.lower() for cell in rows[0][1]]
+    if header != BDM:
+        raise InputError(
+            "wrong columns for the BDM format", Location(str(file), rows[0][0], 1), ",".join(BDM)
+        )
+    return _read_bdm(file, rows)
