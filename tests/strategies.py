@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from parley.model.bargaining import EUOptions
 from parley.record.coding import cameo_table
 
 scalars = st.one_of(
@@ -50,3 +52,39 @@ def event_entries(draw: st.DrawFn) -> dict[str, object]:
     if draw(st.booleans()):
         entry["issues"] = draw(st.lists(st.sampled_from(ISSUES), max_size=2))
     return entry
+
+
+@st.composite
+def spatial_inputs(
+    draw: st.DrawFn, distinct: bool = False
+) -> tuple[list[float], list[float], list[float]]:
+    """Positions in [0, 1], capabilities and saliences for 2 to 8 actors.
+
+    Half the time positions come from a coarse grid, so that actors share positions.
+    """
+    n = draw(st.integers(2, 8))
+    unit = st.floats(0, 1, allow_nan=False, allow_subnormal=False)
+    grid = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+    position = unit if distinct or draw(st.booleans()) else grid
+    x = draw(st.lists(position, min_size=n, max_size=n, unique=distinct))
+    # Positions closer than 1e-6 of the scale, yet not equal, make the win probabilities
+    # ill-conditioned (see docs/reference/bargaining.md); they are set aside.
+    gaps = [abs(a - b) for a in x for b in x if a != b]
+    assume(not gaps or min(gaps) >= 1e-6)
+    c = draw(st.lists(st.floats(0.01, 1), min_size=n, max_size=n))
+    s = draw(st.lists(st.floats(0.05, 1), min_size=n, max_size=n))
+    return x, c, s
+
+
+@st.composite
+def eu_options(draw: st.DrawFn) -> EUOptions:
+    """Every combination of the EU model's documented choices (saliences stay fixed)."""
+    return EUOptions(
+        probability=draw(st.sampled_from(["net", "share", "share-without-challenger"])),
+        mu=draw(st.sampled_from(["mean", "median"])),
+        last_term=draw(st.sampled_from(["minus", "plus"])),
+        offer_order=draw(st.sampled_from(["utility-first", "move-first"])),
+        resolution=draw(st.sampled_from(["deterministic", "stochastic"])),
+        q=draw(st.sampled_from([1.0, 0.5, 0.0])),
+        t=draw(st.sampled_from([1.0, 0.5])),
+    )

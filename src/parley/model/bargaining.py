@@ -38,9 +38,15 @@ Array = npt.NDArray[np.float64]
 
 
 def compromise(x: Array, w: Array) -> Array:
-    """The weighted mean of positions ``x`` (runs, actors) under weights ``w``: (runs,)."""
-    total: Array = (w * x).sum(axis=-1) / w.sum(axis=-1)
-    return total
+    """The weighted mean of positions ``x`` (runs, actors) under weights ``w``: (runs,).
+
+    Where every weight is 0, the plain mean.
+    """
+    weight = w.sum(axis=-1)
+    safe = np.where(weight > 0, weight, 1.0)
+    weighted = (w * x).sum(axis=-1) / safe
+    result: Array = np.where(weight > 0, weighted, x.mean(axis=-1))
+    return result
 
 
 def median(x: Array, w: Array) -> Array:
@@ -127,7 +133,8 @@ def win_probabilities(
 
     def rank(values: Array, side: Literal["left", "right"]) -> npt.NDArray[np.intp]:
         found = np.searchsorted(flat, (values + shift).ravel(), side=side)
-        return found.reshape(values.shape) - base
+        ranks: npt.NDArray[np.intp] = found.reshape(values.shape) - base
+        return ranks
 
     xi, xj = x[:, :, None], x[:, None, :]
     low, high = np.minimum(xi, xj), np.maximum(xi, xj)
@@ -157,9 +164,9 @@ def win_probabilities(
         own = w[:, :, None] * gap  # the challenger always votes for itself, with its full gap
         top, bottom = top - own, bottom - own
     elif rule == "net":
-        # Votes for i minus votes for j: the difference of the weighted distance sums.
-        spread = np.einsum("rk,rkj->rj", w, np.abs(x[:, :, None] - x[:, None, :]))
-        top = np.maximum(spread[:, None, :] - spread[:, :, None], 0.0)
+        # Votes for i minus votes for j, region by region as above.
+        lead = gap * (w_low - w_high) + left_pull - right_pull  # for the lower position
+        top = np.maximum(np.where(i_is_low, lead, -lead), 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where((gap > 0) & (bottom > 0), top / bottom, 0.0)
     result: Array = np.clip(p, 0.0, 1.0)
@@ -192,14 +199,19 @@ def risk_exponents(eu: Array) -> Array:
 
     ``R_i = (2 S_i - max S - min S) / (max S - min S)`` with ``S_i`` the sum of others'
     expected utilities of challenging ``i``; ``r_i = (1 - R_i/3) / (1 + R_i/3)``, from 0.5
-    (risk averse) to 2 (risk acceptant). When every security is equal, ``r = 1``.
+    (risk averse) to 2 (risk acceptant). When all securities are equal (to 1e-12,
+    relative), ``r = 1``: the published formula would divide by zero.
     """
     security = eu.sum(axis=1)  # eu[r, i, i] is 0, so this sums over challengers i != j
     high = security.max(axis=1, keepdims=True)
     low = security.min(axis=1, keepdims=True)
     spread = high - low
+    # Securities equal up to rounding (two actors facing each other symmetrically, or
+    # everyone at one position) leave R undefined: every actor is then risk neutral.
+    level = np.maximum(1.0, np.maximum(np.abs(high), np.abs(low)))
+    distinct = spread > 1e-12 * level
     with np.errstate(invalid="ignore", divide="ignore"):
-        big_r = np.where(spread > 0, (2 * security - high - low) / spread, 0.0)
+        big_r = np.where(distinct, (2 * security - high - low) / spread, 0.0)
     result: Array = (1 - big_r / 3) / (1 + big_r / 3)
     return result
 
@@ -232,7 +244,7 @@ def eu_round(
 
 def _resolve(x: Array, p: Array, eu: Array, options: EUOptions, draws: Array | None) -> Array:
     """Each target accepts at most one challenge and moves as the EU rules say."""
-    runs, n = x.shape
+    n = x.shape[1]
     xi, xj = x[:, :, None], x[:, None, :]
     mine = np.swapaxes(eu, 1, 2)  # mine[r, i, j] = eu[r, j, i]: the target's own utility
     theirs = eu

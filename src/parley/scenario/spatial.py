@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -120,7 +121,9 @@ def _check_ranges(path: Path, line: int, column: int, field: str, value: float, 
     if field.startswith("capability") and value < 0:
         raise InputError(f"negative capability {value:g}", where, "a capability of 0 or more")
     if field.startswith("salience") and not 0 <= value <= top:
-        raise InputError(f"salience {value:g} is out of range", where, f"a salience from 0 to {top:g}")
+        raise InputError(
+            f"salience {value:g} is out of range", where, f"a salience from 0 to {top:g}"
+        )
 
 
 def _width(path: Path, line: int, cells: list[str], expected: int, names: str) -> None:
@@ -162,11 +165,12 @@ def _read_ktab(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
         raise InputError(
             f"{len(names)} columns for {d} dimensions",
             Location(str(path), names_line, 1),
-            f"{width} columns: Actor, Description, Influence, then position and salience per dimension",
+            f"{width} columns: Actor, Description, Influence, then a position and a salience "
+            "per dimension",
         )
+    labels = [re.sub(r"(?i)\s*\b(position|pstn)\s*", "", names[3 + 2 * k]) for k in range(d)]
     dimensions = tuple(
-        names[3 + 2 * k].removesuffix("Position").removesuffix("Pstn").strip() or f"dim{k + 1}"
-        for k in range(d)
+        label if label and not label.isdigit() else f"dim{k + 1}" for k, label in enumerate(labels)
     )
     if len(set(dimensions)) != d:
         dimensions = tuple(f"dim{k + 1}" for k in range(d))
