@@ -187,7 +187,9 @@ def test_stochastic_runs_are_reproducible_and_independent_of_the_run_count() -> 
     a = bargain(EC, "eu", runs=50, seed=7, options=options, trace=True)
     b = bargain(EC, "eu", runs=50, seed=7, options=options, trace=True)
     c = bargain(EC, "eu", runs=20, seed=7, options=options, trace=True)
-    assert a.trace is not None and b.trace is not None and c.trace is not None
+    assert a.trace is not None
+    assert b.trace is not None
+    assert c.trace is not None
     assert a.trace.equals(b.trace)
     assert a.forecasts.equals(b.forecasts)
     first20 = a.trace[a.trace["run"] < 20].reset_index(drop=True)
