@@ -174,23 +174,34 @@ def win_probabilities(
 
 
 def expected_utilities(
-    x: Array, s: Array, p: Array, r: Array, mu: Array, options: EUOptions
+    x: Array, s: Array, p: Array, r: Array | None, mu: Array, options: EUOptions
 ) -> Array:
-    """``eu[r, i, j]``: i's expected utility of challenging j, given risk exponents ``r``."""
+    """``eu[r, i, j]``: i's expected utility of challenging j, given risk exponents ``r``.
+
+    ``r=None`` means every actor is risk neutral (``r = 1``). Terms that the options make
+    irrelevant (the passive ones when ``q = 1``) are not computed; the result is the same
+    to the last bit.
+    """
     xi, xj = x[:, :, None], x[:, None, :]
-    ri = r[:, :, None]
+    ri = None if r is None else r[:, :, None]
+
+    def utility(base: Array) -> Array:
+        value: Array = 2 - 4 * (base if ri is None else base**ri)
+        return value
+
     d = np.abs(xi - xj)
-    d_mu = np.abs(xi - mu[:, None, None])
-    success = 2 - 4 * (0.5 - 0.5 * d) ** ri
-    failure = 2 - 4 * (0.5 + 0.5 * d) ** ri
-    better = 2 - 4 * (0.5 - 0.25 * (d_mu + d)) ** ri
-    worse = 2 - 4 * (0.5 + 0.25 * (d_mu + d)) ** ri
-    status_quo = 2 - 4 * 0.5**ri
+    success = utility(0.5 - 0.5 * d)
+    failure = utility(0.5 + 0.5 * d)
+    status_quo = utility(np.full_like(xi, 0.5))
     sj = s[:, None, :]
-    act = sj * (p * success + (1 - p) * failure) + (1 - sj) * success
-    passive = (1 - options.q) * (options.t * better + (1 - options.t) * worse)
-    sign = -1.0 if options.last_term == "minus" else 1.0
-    eu: Array = act - options.q * status_quo + sign * passive
+    eu: Array = sj * (p * success + (1 - p) * failure) + (1 - sj) * success
+    eu = eu - options.q * status_quo
+    if options.q != 1:
+        d_mu = np.abs(xi - mu[:, None, None])
+        better = utility(0.5 - 0.25 * (d_mu + d))
+        worse = utility(0.5 + 0.25 * (d_mu + d))
+        passive = (1 - options.q) * (options.t * better + (1 - options.t) * worse)
+        eu = eu - passive if options.last_term == "minus" else eu + passive
     return np.where(xi == xj, 0.0, eu)
 
 
@@ -236,7 +247,7 @@ def eu_round(
     w = c * s
     mu = median(x, w) if options.mu == "median" else compromise(x, w)
     p = win_probabilities(x, w, options.probability)
-    eu_plain = expected_utilities(x, s, p, np.ones_like(x), mu, options)
+    eu_plain = expected_utilities(x, s, p, None, mu, options)
     r = risk_exponents(eu_plain)
     eu = expected_utilities(x, s, p, r, mu, options)
     return EURound(_resolve(x, p, eu, options, draws), r, eu)
