@@ -49,7 +49,9 @@ def _ec() -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[float, float]]:
 
 
 def test_ec_median_and_compromise() -> None:
-    forecasts = bargain(EC, "all").forecasts.set_index("model")
+    result = parley.bargain(EC, "all")
+    assert list(result.forecasts.columns)[:3] == ["model", "dimension", "forecast"]
+    forecasts = result.forecasts.set_index("model")
     assert forecasts.loc["median", "forecast"] == 7.0
     assert forecasts.loc["compromise", "forecast"] == pytest.approx(7.39, abs=0.005)
 
