@@ -9,18 +9,17 @@ record or raises :class:`~parley.errors.RecordError` naming the first problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
 
 from parley.errors import Location, RecordError
 from parley.record.schema import Actor, Claim, Event, Issue, Passage, Source
+from parley.yamlfile import Document, FieldPath, Problem, plain, read_yaml
 
 __all__ = [
     "BUILTIN_RECORD",
@@ -40,28 +39,12 @@ FILES: dict[str, type[BaseModel]] = {
     "events": Event,
     "claims": Claim,
 }
-FieldPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 
 def builtin_record_dir(name: str = BUILTIN_RECORD) -> Path:
     """The folder of a record that ships inside the package."""
     return Path(str(files("parley").joinpath("data", name, "record")))
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a record, and where."""
-
-    location: Location
-    message: str
-
-    def __post_init__(self) -> None:
-        # Messages from the YAML parser span several lines; a problem is one line.
-        object.__setattr__(self, "message", " ".join(self.message.split()))
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -74,46 +57,6 @@ class Citation:
     passage: Passage
 
 
-def _field_name(path: Sequence[str | int]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
-
-@dataclass(frozen=True)
-class _Document:
-    """A parsed YAML file, kept so that any field path can be turned into a line."""
-
-    path: Path
-    root: Any
-
-    def position(self, path: Sequence[str | int]) -> tuple[int | None, int | None]:
-        node, line, column = self.root, None, None
-        for step in path:
-            lc = getattr(node, "lc", None)
-            try:
-                if isinstance(step, int) and isinstance(node, list) and step < len(node):
-                    if lc is not None:
-                        line, column = lc.item(step)
-                    node = node[step]
-                elif isinstance(step, str) and isinstance(node, dict) and step in node:
-                    if lc is not None:
-                        line, column = lc.key(step)
-                    node = node[step]
-                else:
-                    break
-            except (KeyError, IndexError, TypeError):
-                break
-        return (None, None) if line is None else (line + 1, (column or 0) + 1)
-
-    def locate(self, path: Sequence[str | int], entry_id: str | None) -> Location:
-        line, column = self.position(path)
-        name = _field_name(path[1:])
-        label = ": ".join(part for part in (entry_id, name) if part)
-        return Location(str(self.path), line, column, label or None)
-
-
 @dataclass(frozen=True)
 class Record:
     """A validated record. Its entries are frozen models; see :mod:`parley.record.query`."""
@@ -124,7 +67,7 @@ class Record:
     issues: tuple[Issue, ...]
     events: tuple[Event, ...]
     claims: tuple[Claim, ...]
-    _documents: Mapping[str, _Document] = field(default_factory=dict, repr=False, compare=False)
+    _documents: Mapping[str, Document] = field(default_factory=dict, repr=False, compare=False)
     _index: Mapping[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
 
     def citations(self) -> Iterator[Citation]:
@@ -155,43 +98,8 @@ class Record:
         return document.locate(full, entry_id)
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _read_file(path: Path, problems: list[Problem]) -> _Document | None:
-    if not path.is_file():
-        problems.append(Problem(Location(str(path)), "missing record file"))
-        return None
-    try:
-        root = _yaml().load(path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        problems.append(Problem(Location(str(path), line, column), f"broken YAML: {what}"))
-        return None
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(Location(str(path)), f"not UTF-8 text: {exc.reason}"))
-        return None
-    except Exception as exc:  # ruamel raises a few unmarked errors on odd input
-        problems.append(Problem(Location(str(path)), f"broken YAML: {exc}"))
-        return None
-    if root is None:
-        root = []
-    if not isinstance(root, list):
-        problems.append(
-            Problem(Location(str(path), 1, 1), "broken record file: expected a list of entries")
-        )
-        return None
-    return _Document(path, root)
-
-
 def _parse_entries(
-    model: type[M], document: _Document, problems: list[Problem]
+    model: type[M], document: Document, problems: list[Problem]
 ) -> list[tuple[int, M]]:
     entries: list[tuple[int, M]] = []
     for index, raw in enumerate(document.root):
@@ -202,7 +110,7 @@ def _parse_entries(
             problems.append(Problem(location, "expected a mapping of fields"))
             continue
         try:
-            entries.append((index, model.model_validate(_plain(raw))))
+            entries.append((index, model.model_validate(plain(raw))))
         except ValidationError as exc:
             for error in exc.errors():
                 path: FieldPath = (index, *(step for step in error["loc"]))
@@ -211,31 +119,14 @@ def _parse_entries(
     return entries
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip containers as plain dicts and lists, with plain scalars."""
-    if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
-
-
 def read_record(directory: Path | str | None = None) -> tuple[Record, list[Problem]]:
     """Read and validate a record folder; return what could be read and every problem."""
     folder = builtin_record_dir() if directory is None else Path(directory)
     problems: list[Problem] = []
-    documents: dict[str, _Document] = {}
+    documents: dict[str, Document] = {}
     parsed: dict[str, list[tuple[int, Any]]] = {}
     for kind, model in FILES.items():
-        document = _read_file(folder / f"{kind}.yaml", problems)
+        document = read_yaml(folder / f"{kind}.yaml", problems, what="record file")
         if document is None:
             parsed[kind] = []
             continue
