@@ -19,7 +19,10 @@ from parley.record import load as _load
 from parley.record import provenance, query
 from parley.record.load import Problem
 from parley.record.query import Period, RecordTables
+from parley.scenario import load as _scenario
+from parley.scenario.schema import Scenario
 from parley.scenario.spatial import InputFormat, SpatialProblem, read_problem
+from parley.yamlfile import Problem as YamlProblem
 
 __all__ = [
     "MODELS",
@@ -28,13 +31,17 @@ __all__ = [
     "EUOptions",
     "bargain",
     "check_record",
+    "check_scenario",
     "cite",
     "eu_options",
+    "list_scenarios",
     "load_record",
+    "load_scenario",
     "record_claims",
     "record_events",
     "record_index",
     "record_timeline",
+    "scenario_schema",
 ]
 
 PathLike = Path | str
@@ -305,3 +312,29 @@ def eu_options(**choices: Any) -> EUOptions:
                 f"{value!r} is not a choice", Location(flag), " or ".join(map(str, allowed))
             )
     return EUOptions(**choices)
+
+
+def load_scenario(scenario: PathLike) -> Scenario:
+    """A built-in scenario by name (``sino-soviet``) or a scenario file, validated."""
+    return _scenario.load_scenario(scenario)
+
+
+def check_scenario(scenario: PathLike) -> tuple[Scenario | None, list[YamlProblem]]:
+    """Every problem of a scenario, each located in its file."""
+    return _scenario.read_scenario(scenario)
+
+
+def list_scenarios() -> list[dict[str, str]]:
+    """The built-in scenarios: name, title and period."""
+    rows = []
+    for name in _scenario.builtin_scenarios():
+        scenario = _scenario.load_scenario(name)
+        period = f"{scenario.start} to {scenario.end}, by {scenario.step}"
+        rows.append({"name": name, "title": scenario.title, "period": period})
+    return rows
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, for editors."""
+    schema: dict[str, Any] = Scenario.model_json_schema()
+    return schema

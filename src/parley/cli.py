@@ -34,6 +34,10 @@ record_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(record_app, name="record")
+scenario_app = typer.Typer(
+    help="Scenarios: check a file, print the JSON Schema.", no_args_is_help=True
+)
+app.add_typer(scenario_app, name="scenario")
 
 console = Console()
 if not console.is_terminal:  # piped or captured: a page-wide table rather than 80 columns
@@ -256,6 +260,34 @@ def record_cite(
     for match in matches:
         p = match.passage
         typer.echo(f"- {{source: {p.source}, start: {p.start}, end: {p.end}, sha256: {p.sha256}}}")
+
+
+@app.command("scenarios")
+def scenarios() -> None:
+    """The built-in scenarios, one line each."""
+    for row in api.list_scenarios():
+        typer.echo(f"{row['name']:<22} {row['period']:<34} {row['title']}")
+
+
+@scenario_app.command("check")
+def scenario_check(
+    file: Annotated[str, typer.Argument(help="A scenario file or a built-in name.")],
+) -> None:
+    """Validate a scenario: every problem on one line, exit 2 if there is any."""
+    scenario, problems = api.check_scenario(file)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems or scenario is None:
+        raise typer.Exit(2)
+    counts = f"{len(scenario.actors)} actors, {len(scenario.issues)} issues, "
+    counts += f"{len(scenario.shocks)} shocks, {len(scenario.parameters)} parameters"
+    typer.echo(f"scenario OK: {scenario.name} ({counts})")
+
+
+@scenario_app.command("schema")
+def scenario_schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    _json(api.scenario_schema())
 
 
 class ModelChoice(enum.StrEnum):

@@ -16,6 +16,7 @@ __all__ = [
     "ParleyError",
     "QueryError",
     "RecordError",
+    "ScenarioError",
 ]
 
 
@@ -71,3 +72,7 @@ class QueryError(ParleyError):
 
 class InputError(ParleyError):
     """A user's input file or command-line value is malformed."""
+
+
+class ScenarioError(ParleyError):
+    """A scenario is missing, malformed, or refers to something that does not exist."""

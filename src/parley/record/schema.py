@@ -31,10 +31,12 @@ __all__ = [
     "Claim",
     "EdtfDate",
     "Event",
+    "Identifier",
     "Issue",
     "IssueStatus",
     "Passage",
     "Source",
+    "Text",
 ]
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]

@@ -1,0 +1,243 @@
+"""Find, read and check scenarios, with every problem located in its YAML file.
+
+A scenario is a built-in name (``parley scenarios`` lists them) or the path of a YAML
+file. :func:`read_scenario` returns every problem it finds, schema and cross-references
+alike, each as ``FILE:LINE:COL: field: what was expected``; :func:`load_scenario`
+raises :class:`~parley.errors.ScenarioError` on the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import ValidationError
+
+from parley.errors import Location, ScenarioError
+from parley.record import dates
+from parley.scenario.schema import Scenario, Shock
+from parley.yamlfile import Document, FieldPath, Problem, field_name, plain, read_yaml
+
+__all__ = ["builtin_scenarios", "load_scenario", "read_scenario", "scenario_path"]
+
+_KINDS = {
+    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Shock)[0])
+}
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    """The scenarios that ship with parley, by name (folder names with ``-``)."""
+    root = Path(str(files("parley").joinpath("data")))
+    return {
+        folder.name.replace("_", "-"): folder / "scenario.yaml"
+        for folder in sorted(root.iterdir())
+        if (folder / "scenario.yaml").is_file()
+    }
+
+
+def scenario_path(scenario: str | Path) -> Path:
+    """A built-in scenario's file, or the given path."""
+    builtin = builtin_scenarios()
+    if isinstance(scenario, str) and scenario in builtin:
+        return builtin[scenario]
+    path = Path(scenario)
+    if not path.is_file():
+        names = ", ".join(builtin) or "none"
+        raise ScenarioError(
+            "no such scenario", Location(str(scenario)), f"a file, or a built-in name: {names}"
+        )
+    return path
+
+
+def _where(document: Document, path: FieldPath) -> Location:
+    line, column = document.position(path)
+    return Location(str(document.path), line, column, field_name(path) or None)
+
+
+def _error_path(loc: tuple[Any, ...]) -> FieldPath:
+    # pydantic puts a discriminated union's tag into the path: shocks.3.position.actor.
+    steps = list(loc)
+    if len(steps) >= 3 and steps[0] == "shocks" and steps[2] in _KINDS:
+        del steps[2]
+    return tuple(step if isinstance(step, int) else str(step) for step in steps)
+
+
+def read_scenario(scenario: str | Path) -> tuple[Scenario | None, list[Problem]]:
+    """Read and check a scenario; return it (if its schema holds) and every problem."""
+    path = scenario_path(scenario)
+    problems: list[Problem] = []
+    document = read_yaml(path, problems, expect=dict, what="scenario file")
+    if document is None:
+        return None, problems
+    try:
+        model = Scenario.model_validate(plain(document.root))
+    except ValidationError as exc:
+        for error in exc.errors():
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(Problem(_where(document, _error_path(error["loc"])), message))
+        return None, problems
+    problems.extend(
+        Problem(_where(document, where), message) for where, message in _cross_reference(model)
+    )
+    return model, problems
+
+
+def load_scenario(scenario: str | Path) -> Scenario:
+    """The scenario, or ScenarioError naming its first problem."""
+    model, problems = read_scenario(scenario)
+    if problems or model is None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ScenarioError(first.message + more, first.location)
+    return model
+
+
+@dataclass(frozen=True)
+class _RecordIds:
+    """What a scenario may cite in its record: event date ranges, actors, issues."""
+
+    events: dict[str, tuple[dt.date, dt.date]]
+    actors: set[str]
+    issues: set[str]
+
+
+def _record_ids(name: str) -> _RecordIds | None:
+    from parley.record.load import builtin_record_dir, load_record
+
+    folder = builtin_record_dir(name)
+    if not folder.is_dir():
+        return None
+    record = load_record(folder)
+    return _RecordIds(
+        {event.id: dates.bounds(event.date) for event in record.events},
+        {actor.id for actor in record.actors},
+        {issue.id for issue in record.issues},
+    )
+
+
+def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    issues = {issue.id for issue in s.issues}
+    states = {state.id for state in s.states}
+    actors = {actor.id: actor for actor in s.actors}
+    leaders = {leader.id for leader in s.leaders}
+    talks = {item.id for item in s.talks}
+    for kind, ids in (
+        ("issues", [i.id for i in s.issues]),
+        ("states", [i.id for i in s.states]),
+        ("actors", [i.id for i in s.actors]),
+        ("leaders", [i.id for i in s.leaders]),
+        ("talks", [i.id for i in s.talks]),
+        ("shocks", [i.id for i in s.shocks]),
+    ):
+        seen: set[str] = set()
+        for index, entry_id in enumerate(ids):
+            if entry_id in seen:
+                yield (kind, index, "id"), f"duplicate id {entry_id!r}"
+            seen.add(entry_id)
+    for index, member in enumerate(s.dyad):
+        if member not in states:
+            yield ("dyad", index), f"unknown state {member!r}"
+    first, last = dates.bounds(s.start)[0], dates.bounds(s.end)[1]
+    if last < first:
+        yield ("end",), "the scenario ends before it starts"
+    for i, issue in enumerate(s.issues):
+        for j, gate in enumerate(issue.preconditions):
+            if gate not in issues:
+                yield ("issues", i, "preconditions", j), f"unknown issue {gate!r}"
+    for i, state in enumerate(s.states):
+        speaker = actors.get(state.speaker)
+        if speaker is None:
+            yield ("states", i, "speaker"), f"unknown actor {state.speaker!r}"
+        elif speaker.state != state.id:
+            yield ("states", i, "speaker"), f"{state.speaker!r} does not belong to {state.id!r}"
+    for i, actor in enumerate(s.actors):
+        if actor.state not in states:
+            yield ("actors", i, "state"), f"unknown state {actor.state!r}"
+        missing = sorted(issues - set(actor.stances))
+        if missing:
+            yield ("actors", i, "stances"), f"no stance on issue {missing[0]!r}"
+        for issue_id in actor.stances:
+            if issue_id not in issues:
+                yield ("actors", i, "stances", issue_id), f"unknown issue {issue_id!r}"
+    for i, leader in enumerate(s.leaders):
+        if leader.state not in states:
+            yield ("leaders", i, "state"), f"unknown state {leader.state!r}"
+    for i, item in enumerate(s.talks):
+        for j, party in enumerate(item.states):
+            if party not in states:
+                yield ("talks", i, "states", j), f"unknown state {party!r}"
+        for j, issue_id in enumerate(item.agenda):
+            if issue_id not in issues:
+                yield ("talks", i, "agenda", j), f"unknown issue {issue_id!r}"
+        for party in item.tactics:
+            if party not in item.states:
+                yield ("talks", i, "tactics", party), f"{party!r} is not in these talks"
+    cited = _record_ids(s.record) if s.record else None
+    if s.record and cited is None:
+        yield ("record",), f"no built-in record {s.record!r}"
+    if cited is not None:
+        for kind, entries in (("states", s.states), ("actors", s.actors), ("leaders", s.leaders)):
+            for i, entry in enumerate(entries):
+                if entry.record_actor is not None and entry.record_actor not in cited.actors:
+                    yield (
+                        (kind, i, "record_actor"),
+                        f"no actor {entry.record_actor!r} in the record",
+                    )
+        for i, issue in enumerate(s.issues):
+            if issue.record_issue is not None and issue.record_issue not in cited.issues:
+                yield (
+                    ("issues", i, "record_issue"),
+                    f"no issue {issue.record_issue!r} in the record",
+                )
+    events = None if cited is None else cited.events
+    for i, shock in enumerate(s.shocks):
+        yield from _check_shock(i, shock, s, issues, states, set(actors), leaders, talks, events)
+
+
+def _check_shock(
+    i: int,
+    shock: Any,
+    s: Scenario,
+    issues: set[str],
+    states: set[str],
+    actors: set[str],
+    leaders: set[str],
+    talks: set[str],
+    events: dict[str, tuple[dt.date, dt.date]] | None,
+) -> Iterator[tuple[FieldPath, str]]:
+    here = ("shocks", i)
+    day = dates.bounds(shock.date)[0]
+    if events is not None:
+        if shock.event not in events:
+            yield (*here, "event"), f"unknown record event {shock.event!r}"
+        elif not events[shock.event][0] <= day <= events[shock.event][1]:
+            yield (
+                (*here, "date"),
+                f"{shock.date} is outside the dates the record gives {shock.event!r}",
+            )
+    if not dates.bounds(s.start)[0] <= day <= dates.bounds(s.end)[1]:
+        yield (*here, "date"), f"{shock.date} is outside the scenario's period"
+    references = {
+        "actor": ("actor", actors),
+        "issue": ("issue", issues),
+        "state": ("state", states),
+        "leader": ("leader", leaders),
+        "talks": ("talks format", talks),
+    }
+    for name, (what, known) in references.items():
+        value = getattr(shock, name, None)
+        if value is not None and value not in known:
+            yield (*here, name), f"unknown {what} {value!r}"
+    for state in getattr(shock, "tactics", {}):
+        if state not in states:
+            yield (*here, "tactics", state), f"unknown state {state!r}"
+    for j, successor in enumerate(getattr(shock, "successors", ())):
+        if successor.id in states or successor.id in actors:
+            yield (*here, "successors", j, "id"), f"{successor.id!r} already exists"
+        for k, issue_id in enumerate(successor.issues):
+            if issue_id not in issues:
+                yield (*here, "successors", j, "issues", k), f"unknown issue {issue_id!r}"

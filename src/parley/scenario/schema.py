@@ -1,0 +1,257 @@
+"""What a simulation starts from: a scenario, as frozen, validated data.
+
+A scenario names the period and step, the issues (what 0 and 100 mean on each), the
+states and their domestic actors with a capability, a position (0-100) and a salience
+(0-1) on every issue, the leaders and their tenures, the talks formats, dated shocks and
+the model's parameters.
+
+The honesty rule is structural here: a shock can change only inputs (positions,
+saliences, capabilities, leaders and their hold on power, talks formats, actors by
+succession). There is no field through which a scenario could set the relation index, a
+clash, an agreement or any other outcome, and unknown fields are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from parley.record.schema import EdtfDate, Identifier, Text
+
+__all__ = [
+    "ActorSpec",
+    "CapabilityShock",
+    "CapabilityStep",
+    "ConsolidationShock",
+    "IssueSpec",
+    "LeaderShock",
+    "LeaderSpec",
+    "Parameter",
+    "PositionShock",
+    "SalienceShock",
+    "Scenario",
+    "Shock",
+    "Stance",
+    "StateSpec",
+    "SuccessionShock",
+    "Successor",
+    "TalksShock",
+    "TalksSpec",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Role = Literal["government", "leadership", "military", "regional", "public", "third-party"]
+Tactic = Literal["partial", "comprehensive"]
+
+
+class Parameter(_Frozen):
+    """A number of the model, with its meaning, its plausible range and where it comes from."""
+
+    value: float
+    range: tuple[float, float]
+    meaning: Text
+    source: Text = Field(
+        description="A passage, a public data set, or 'judgement' for a modelling choice."
+    )
+
+    @model_validator(mode="after")
+    def _inside(self) -> Parameter:
+        low, high = self.range
+        if not low <= self.value <= high:
+            raise ValueError(f"value {self.value} is outside its range [{low}, {high}]")
+        return self
+
+
+class IssueSpec(_Frozen):
+    """An issue dimension: what its ends mean, and what gates it."""
+
+    id: Identifier
+    name: Text
+    zero: Text = Field(description="What a position of 0 means.")
+    hundred: Text = Field(description="What a position of 100 means.")
+    bilateral: bool = Field(
+        default=False, description="A dispute the two governments can settle by agreement."
+    )
+    preconditions: tuple[Identifier, ...] = Field(
+        default=(), description="Issues that must settle before this one can."
+    )
+    record_issue: Identifier | None = None
+
+
+class Stance(_Frozen):
+    """An actor's position (0-100) and salience (0-1) on one issue."""
+
+    position: float = Field(ge=0, le=100)
+    salience: float = Field(ge=0, le=1)
+
+
+class CapabilityStep(_Frozen):
+    """A capability that holds from ``since`` until the next step."""
+
+    since: EdtfDate
+    value: float = Field(ge=0)
+
+
+class ActorSpec(_Frozen):
+    """A state's government, one of its domestic factions, or a third party."""
+
+    id: Identifier
+    name: Text
+    state: Identifier
+    role: Role
+    capability: Annotated[tuple[CapabilityStep, ...], Field(min_length=1)]
+    stances: dict[Identifier, Stance]
+    record_actor: Identifier | None = None
+
+
+class StateSpec(_Frozen):
+    """A state, and the actor that speaks for it in talks."""
+
+    id: Identifier
+    name: Text
+    speaker: Identifier
+    cow: int | None = None
+    record_actor: Identifier | None = None
+
+
+class LeaderSpec(_Frozen):
+    """A leader, the tenure the scenario starts from, and the consolidation of power."""
+
+    id: Identifier
+    name: Text
+    state: Identifier
+    since: EdtfDate
+    until: EdtfDate | None = None
+    consolidation: float = Field(ge=0, le=1)
+    record_actor: Identifier | None = None
+
+
+class TalksSpec(_Frozen):
+    """A talks format: who talks, about what, from when, and each side's initial tactic."""
+
+    id: Identifier
+    name: Text
+    states: tuple[Identifier, Identifier]
+    agenda: Annotated[tuple[Identifier, ...], Field(min_length=1)]
+    available_from: EdtfDate
+    available_until: EdtfDate | None = None
+    tactics: dict[Identifier, Tactic]
+    tolerance: float = Field(ge=0, le=100, description="Gap within which an item can settle.")
+
+
+class _Shock(_Frozen):
+    id: Identifier = Field(description="A name for the shock, so that --set can reach it.")
+    date: EdtfDate
+    event: Identifier = Field(description="The id of the record event this shock stands for.")
+    note: str | None = None
+
+
+class _Change(_Frozen):
+    """Exactly one of ``value`` and ``delta``."""
+
+    value: float | None = None
+    delta: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> _Change:
+        if (self.value is None) == (self.delta is None):
+            raise ValueError("give exactly one of value and delta")
+        return self
+
+
+class PositionShock(_Shock, _Change):
+    kind: Literal["position"]
+    actor: Identifier
+    issue: Identifier
+
+
+class SalienceShock(_Shock, _Change):
+    kind: Literal["salience"]
+    actor: Identifier
+    issue: Identifier
+
+
+class CapabilityShock(_Shock):
+    kind: Literal["capability"]
+    actor: Identifier
+    factor: float = Field(gt=0)
+
+
+class LeaderShock(_Shock):
+    """A new leader takes office in a state."""
+
+    kind: Literal["leader"]
+    state: Identifier
+    leader: Identifier
+
+
+class ConsolidationShock(_Shock):
+    kind: Literal["consolidation"]
+    leader: Identifier
+    value: float = Field(ge=0, le=1)
+
+
+class TalksShock(_Shock):
+    """A talks format becomes available or unavailable, or a side changes its tactic."""
+
+    kind: Literal["talks"]
+    talks: Identifier
+    available: bool | None = None
+    tactics: dict[Identifier, Tactic] = Field(default_factory=dict)
+
+
+class Successor(_Frozen):
+    id: Identifier
+    name: Text
+    issues: tuple[Identifier, ...] = ()
+    share: float = Field(gt=0, le=1, description="Share of the predecessor's capability.")
+    cow: int | None = None
+
+
+class SuccessionShock(_Shock):
+    """A state splits into successors, which inherit the issues they hold."""
+
+    kind: Literal["succession"]
+    state: Identifier
+    successors: Annotated[tuple[Successor, ...], Field(min_length=1)]
+
+
+Shock = Annotated[
+    PositionShock
+    | SalienceShock
+    | CapabilityShock
+    | LeaderShock
+    | ConsolidationShock
+    | TalksShock
+    | SuccessionShock,
+    Field(discriminator="kind"),
+]
+
+
+class Scenario(_Frozen):
+    """A whole scenario. See ``parley scenario schema`` for the JSON Schema."""
+
+    name: Identifier
+    title: Text
+    description: Text
+    start: EdtfDate
+    end: EdtfDate
+    step: Literal["month", "quarter", "year"]
+    record: str | None = Field(
+        default=None, description="The built-in record whose events the shocks cite."
+    )
+    dyad: tuple[Identifier, Identifier] = Field(
+        description="The two states whose relation the model follows."
+    )
+    issues: Annotated[tuple[IssueSpec, ...], Field(min_length=1)]
+    states: Annotated[tuple[StateSpec, ...], Field(min_length=2)]
+    actors: Annotated[tuple[ActorSpec, ...], Field(min_length=2)]
+    leaders: tuple[LeaderSpec, ...] = ()
+    talks: tuple[TalksSpec, ...] = ()
+    shocks: tuple[Shock, ...] = ()
+    parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
