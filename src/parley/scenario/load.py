@@ -180,13 +180,15 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
     if s.record and cited is None:
         yield ("record",), f"no built-in record {s.record!r}"
     if cited is not None:
-        for kind, entries in (("states", s.states), ("actors", s.actors), ("leaders", s.leaders)):
-            for i, entry in enumerate(entries):
-                if entry.record_actor is not None and entry.record_actor not in cited.actors:
-                    yield (
-                        (kind, i, "record_actor"),
-                        f"no actor {entry.record_actor!r} in the record",
-                    )
+        linked: list[tuple[str, list[str | None]]] = [
+            ("states", [entry.record_actor for entry in s.states]),
+            ("actors", [entry.record_actor for entry in s.actors]),
+            ("leaders", [entry.record_actor for entry in s.leaders]),
+        ]
+        for kind, names in linked:
+            for i, name in enumerate(names):
+                if name is not None and name not in cited.actors:
+                    yield (kind, i, "record_actor"), f"no actor {name!r} in the record"
         for i, issue in enumerate(s.issues):
             if issue.record_issue is not None and issue.record_issue not in cited.issues:
                 yield (
