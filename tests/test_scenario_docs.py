@@ -1,0 +1,26 @@
+"""The sino-soviet scenario's reference page names every actor, shock and talks format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parley.api import load_scenario
+
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "sino-soviet-scenario.md"
+
+
+def test_every_input_is_documented() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    scenario = load_scenario("sino-soviet")
+    for actor in scenario.actors:
+        stances = " | ".join(
+            f"{actor.stances[i.id].position:g} / {actor.stances[i.id].salience:g}"
+            for i in scenario.issues
+        )
+        assert f"| `{actor.id}` | {stances} |" in text
+    for shock in scenario.shocks:
+        assert f"| `{shock.id}` | {shock.date} | `{shock.event}` |" in text
+    for talks in scenario.talks:
+        assert f"| `{talks.id}` |" in text
+    for leader in scenario.leaders:
+        assert f"| `{leader.id}` | {leader.state} | {leader.since} |" in text
