@@ -12,9 +12,18 @@ from typing import Any, Literal, get_args, get_type_hints
 import numpy as np
 import pandas as pd
 
+from parley.compare import metrics
 from parley.errors import CorpusError, InputError, Location, QueryError
+from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
+from parley.experiments.summary import (
+    first_clash_years,
+    settlement_years,
+    summarize,
+    yearly_relation,
+)
 from parley.model import bargaining
 from parley.model.bargaining import EUOptions
+from parley.record import dates as _dates
 from parley.record import load as _load
 from parley.record import provenance, query
 from parley.record.load import Problem
@@ -33,6 +42,7 @@ __all__ = [
     "check_record",
     "check_scenario",
     "cite",
+    "compare_scenario",
     "eu_options",
     "list_scenarios",
     "load_record",
@@ -41,6 +51,7 @@ __all__ = [
     "record_events",
     "record_index",
     "record_timeline",
+    "run_scenario",
     "scenario_schema",
 ]
 
@@ -338,3 +349,121 @@ def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors."""
     schema: dict[str, Any] = Scenario.model_json_schema()
     return schema
+
+
+def run_scenario(
+    scenario: PathLike | Scenario,
+    runs: int = 100,
+    seed: int = 0,
+    overrides: tuple[str, ...] = (),
+    chunk: int | None = None,
+) -> Ensemble:
+    """Run a scenario (a built-in name, a file, or a Scenario) ``runs`` times from ``seed``."""
+    model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if overrides:
+        model = apply_overrides(model, overrides)
+    return run_ensemble(model, runs, seed, chunk)
+
+
+def run_summary(ensemble: Ensemble) -> dict[str, Any]:
+    """The summary of an ensemble: relation by year, first clash, agreements, talks."""
+    return summarize(ensemble)
+
+
+# The dated outcomes the record gives, and the record events that date them.
+OUTCOMES = {
+    "first-armed-clash": ("clash", "ev-1969-03-zhenbao-clashes"),
+    "eastern-border-agreement": ("border-eastern", "ev-1991-05-16-eastern-agreement"),
+}
+
+
+def compare_scenario(
+    ensemble: Ensemble,
+    calibrate_until: int = 1979,
+    index: PathLike | None = None,
+    first_year: int = 1950,
+    last_year: int = 1991,
+) -> dict[str, Any]:
+    """Score an ensemble against the record: rank and sign of yearly R, Brier of outcomes."""
+    record = load_record()
+    observed_index = query.record_index(record, by="year")
+    observed = {
+        int(p): float(v)
+        for p, v in zip(observed_index["period"], observed_index["net_goldstein"], strict=True)
+    }
+    yearly = {year: float(np.median(values)) for year, values in yearly_relation(ensemble).items()}
+    years = [y for y in range(first_year, last_year + 1) if y in yearly and y in observed]
+
+    def scores(span: list[int], series: dict[int, float]) -> dict[str, float]:
+        model = [yearly[y] for y in span]
+        truth = [series[y] for y in span]
+        return {
+            "spearman": metrics.spearman(model, truth),
+            "sign_agreement": metrics.sign_agreement(model, truth),
+            "years": len(span),
+        }
+
+    events = {event.id: event for event in record.record.events}
+    outcomes: list[dict[str, Any]] = []
+    for name, (what, event_id) in OUTCOMES.items():
+        observed_year = _dates.bounds(events[event_id].date)[0].year
+        values = (
+            first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
+        )
+        predicted = {int(y): float((values == y).mean()) for y in np.unique(values[values > 0])}
+        outcomes.append(
+            {
+                "name": name,
+                "observed": observed_year,
+                "record_event": event_id,
+                "predicted": predicted,
+                "probability_by_1991": float((values > 0).mean()),
+                "brier": metrics.brier(predicted, observed_year),
+            }
+        )
+    inside = [y for y in years if y <= calibrate_until]
+    outside = [y for y in years if y > calibrate_until]
+    result: dict[str, Any] = {
+        "scenario": ensemble.scenario.name,
+        "runs": int(ensemble.outputs.relation.shape[0]),
+        "seed": ensemble.seed,
+        "record": scores(years, observed),
+        "outcomes": outcomes,
+        "calibrate_until": calibrate_until,
+        "in_sample": {
+            **scores(inside, observed),
+            "outcomes": [o["name"] for o in outcomes if o["observed"] <= calibrate_until],
+        },
+        "out_of_sample": {
+            **scores(outside, observed),
+            "outcomes": [o["name"] for o in outcomes if o["observed"] > calibrate_until],
+        },
+    }
+    if index is not None:
+        external = _external_index(Path(index))
+        common = [y for y in range(first_year, last_year + 1) if y in yearly and y in external]
+        result["external"] = scores(common, external)
+    return result
+
+
+def _external_index(path: Path) -> dict[int, float]:
+    """A user's yearly index: a CSV of ``period,value`` rows."""
+    if not path.is_file():
+        raise InputError("no such file", Location(str(path)), "a CSV of period,value")
+    try:
+        frame = pd.read_csv(path)
+    except Exception as exc:  # pandas raises many kinds on a bad CSV
+        raise InputError(f"unreadable CSV: {exc}", Location(str(path), 1), "period,value") from None
+    if list(frame.columns) != ["period", "value"]:
+        raise InputError("wrong columns", Location(str(path), 1), "period,value")
+    result = {}
+    for number, (period, value) in enumerate(
+        zip(frame["period"], frame["value"], strict=True), start=2
+    ):
+        try:
+            result[int(str(period)[:4])] = float(value)
+        except ValueError:
+            raise InputError(
+                f"bad row {period!r},{value!r}", Location(str(path), number), "a year and a number"
+            ) from None
+    return result

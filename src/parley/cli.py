@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -288,6 +289,117 @@ def scenario_check(
 def scenario_schema() -> None:
     """Print the JSON Schema of scenario files."""
     _json(api.scenario_schema())
+
+
+class RunFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+
+
+Overrides = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="Override an input: PATH=VALUE, e.g. parameters.clash-hazard.value=0.02."
+    ),
+]
+
+
+@app.command("run")
+def run(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    out: Annotated[Path | None, typer.Option(help="Write tidy Parquet tables here.")] = None,
+    format: Annotated[RunFormat, typer.Option("--format", case_sensitive=False)] = RunFormat.table,
+) -> None:
+    """Run a scenario: the relation by year, clashes, agreements and talks."""
+    ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()))
+    summary = api.run_summary(ensemble)
+    if out is not None:
+        from parley.experiments.store import write_tables
+
+        write_tables(ensemble.tables(), out)
+    if format is RunFormat.json:
+        _json(summary)
+        return
+    _show_run(summary)
+
+
+def _show_run(summary: dict[str, Any]) -> None:
+    title = f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']}"
+    relation = pd.DataFrame(summary["relation"]).round(2)
+    console.print(
+        _rich_table(relation, title=f"Relation index by year (median and 5-95%), {title}")
+    )
+    clash = summary["first_clash"]
+    line = f"First armed clash: in {clash['probability']:.0%} of runs"
+    if "most_likely_year" in clash:
+        line += (
+            f"; most likely {clash['most_likely_year']}, median {clash['median_year']:.0f}, "
+            f"5-95% {clash['p05_year']:.0f}-{clash['p95_year']:.0f}"
+        )
+    console.print(line)
+    rows = []
+    for item in summary["agreements"]:
+        rows.append(
+            {
+                "issue": item["issue"],
+                "settled by the end": f"{item['probability']:.0%}",
+                "most likely": item.get("most_likely_year", ""),
+                "median": item.get("median_year", ""),
+                "5-95%": f"{item['p05_year']:.0f}-{item['p95_year']:.0f}"
+                if "p05_year" in item
+                else "",
+            }
+        )
+    console.print(_rich_table(pd.DataFrame(rows), title="Agreements"))
+    talks = pd.DataFrame(summary["talks"])
+    if not talks.empty:
+        talks["decade"] = talks["year"] // 10 * 10
+        wide = talks.pivot_table(
+            index="talks", columns="decade", values="share_of_runs", aggfunc="mean"
+        )
+        wide = wide.round(2).reset_index()
+        wide.columns = [
+            str(c) + ("s" if isinstance(c, int | np.integer) else "") for c in wide.columns
+        ]
+        console.print(_rich_table(wide, title="Talks held: mean share of runs per year, by decade"))
+
+
+@app.command("compare")
+def compare(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    index: Annotated[
+        Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
+    ] = None,
+    calibrate_until: Annotated[
+        int, typer.Option(help="Split in-sample and out-of-sample here.")
+    ] = 1979,
+    format: Annotated[RunFormat, typer.Option("--format", case_sensitive=False)] = RunFormat.json,
+) -> None:
+    """Score a scenario's runs against the record."""
+    ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()))
+    scores = api.compare_scenario(ensemble, calibrate_until, index)
+    if format is RunFormat.json:
+        _json(scores)
+        return
+    rows = [
+        {"period": name, **{k: v for k, v in scores[name].items() if k != "outcomes"}}
+        for name in ("record", "in_sample", "out_of_sample", "external")
+        if name in scores
+    ]
+    console.print(_rich_table(pd.DataFrame(rows).round(3), title="Yearly R against the record"))
+    outcomes = pd.DataFrame(
+        [
+            {k: o[k] for k in ("name", "observed", "probability_by_1991", "brier")}
+            for o in scores["outcomes"]
+        ]
+    )
+    console.print(_rich_table(outcomes.round(3), title="Dated outcomes"))
 
 
 class ModelChoice(enum.StrEnum):

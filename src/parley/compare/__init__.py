@@ -1,0 +1,1 @@
+"""Metrics of model runs against the record: free functions over result tables."""

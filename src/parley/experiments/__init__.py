@@ -1,0 +1,1 @@
+"""Ensembles of model runs: seeds, chunks, overrides, and the tables they produce."""
