@@ -16,7 +16,7 @@ from parley.scenario import schema
 from parley.scenario.load import builtin_scenarios, read_scenario
 
 BUILTIN = builtin_scenarios()["sino-soviet"]
-INPUTS = {"id", "kind", "date", "event", "note", "actor", "issue", "value", "delta", "factor",
+INPUTS = {"id", "kind", "date", "event", "enabled", "note", "actor", "issue", "value", "delta", "factor", "lock",
           "state", "leader", "talks", "available", "tactics", "successors"}  # fmt: skip
 
 

@@ -22,5 +22,7 @@ def test_every_input_is_documented() -> None:
         assert f"| `{shock.id}` | {shock.date} | `{shock.event}` |" in text
     for talks in scenario.talks:
         assert f"| `{talks.id}` |" in text
+    for name, parameter in scenario.parameters.items():
+        assert f"| `{name}` | {parameter.value:g} |" in text
     for leader in scenario.leaders:
         assert f"| `{leader.id}` | {leader.state} | {leader.since} |" in text

@@ -139,3 +139,24 @@ def test_compare_with_an_external_index(tmp_path: Path) -> None:
     scores = compare_scenario(ensemble, index=index)
     assert scores["external"]["years"] == 42
     assert -1 <= scores["external"]["spearman"] <= 1
+
+
+def test_counterfactual_pairs_seeds_and_reports_intervals(parley_cli) -> None:
+    result = parley_cli(
+        "counterfactual", "sino-soviet", "--runs", "30", "--seed", "2",
+        "--set", "shocks.gorbachev-president.enabled=false", "--format", "json",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    rows = {row["metric"]: row for row in data["differences"]}
+    # Paired seeds: before the intervention's date nothing can differ.
+    assert rows["mean relation, 1950s"]["difference"] == 0
+    for row in rows.values():
+        low, high = row["ci95"]
+        assert low <= row["difference"] <= high
+
+
+def test_counterfactual_needs_an_intervention(parley_cli) -> None:
+    result = parley_cli("counterfactual", "sino-soviet", "--runs", "2")
+    assert result.code == 2
+    assert "--set" in result.stderr

@@ -14,6 +14,7 @@ import pandas as pd
 
 from parley.compare import metrics
 from parley.errors import CorpusError, InputError, Location, QueryError
+from parley.experiments.counterfactual import paired_differences
 from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
 from parley.experiments.summary import (
     first_clash_years,
@@ -43,6 +44,7 @@ __all__ = [
     "check_scenario",
     "cite",
     "compare_scenario",
+    "counterfactual",
     "eu_options",
     "list_scenarios",
     "load_record",
@@ -467,3 +469,22 @@ def _external_index(path: Path) -> dict[int, float]:
                 f"bad row {period!r},{value!r}", Location(str(path), number), "a year and a number"
             ) from None
     return result
+
+
+def counterfactual(
+    scenario: PathLike | Scenario, overrides: tuple[str, ...], runs: int = 100, seed: int = 0
+) -> dict[str, Any]:
+    """The scenario with and without ``overrides``, on paired seeds, and the differences."""
+    if not overrides:
+        raise InputError(
+            "a counterfactual needs at least one --set", Location("--set"), "PATH=VALUE"
+        )
+    base = run_scenario(scenario, runs, seed)
+    changed = run_scenario(base.scenario, runs, seed, overrides)
+    return {
+        "scenario": base.scenario.name,
+        "runs": runs,
+        "seed": seed,
+        "interventions": list(overrides),
+        "differences": paired_differences(base, changed),
+    }

@@ -367,6 +367,26 @@ def _show_run(summary: dict[str, Any]) -> None:
         console.print(_rich_table(wide, title="Talks held: mean share of runs per year, by decade"))
 
 
+@app.command("counterfactual")
+def counterfactual(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    set_: Overrides = None,
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    format: Annotated[RunFormat, typer.Option("--format", case_sensitive=False)] = RunFormat.table,
+) -> None:
+    """Baseline against intervention on paired seeds: differences with 95% intervals."""
+    result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed)
+    if format is RunFormat.json:
+        _json(result)
+        return
+    frame = pd.DataFrame(result["differences"])
+    frame["ci95"] = frame["ci95"].map(lambda pair: f"{pair[0]:+.3f} to {pair[1]:+.3f}")
+    interventions = "; ".join(result["interventions"])
+    title = f"{result['scenario']}, {result['runs']} paired runs: {interventions}"
+    console.print(_rich_table(frame, title=title))
+
+
 @app.command("compare")
 def compare(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],

@@ -131,6 +131,7 @@ class Inputs:
     available: BoolArray  # (T, K)
     agenda: BoolArray  # (K, I)
     tactic: npt.NDArray[np.int8]  # (T, K, 2): 1 for comprehensive, per dyad side
+    locked: BoolArray  # (T, K, 2): tactic held against domestic pressure
     tolerance: Array  # (K,)
     position_shocks: list[list[tuple[int, int, str, float]]]  # per step: actor, issue, mode, x
     salience_shocks: list[list[tuple[int, int, str, float]]]
@@ -174,6 +175,7 @@ def compile_inputs(scenario: Scenario) -> Inputs:
 
     available = np.zeros((t_count, len(talks)), dtype=bool)
     tactic = np.zeros((t_count, len(talks), 2), dtype=np.int8)
+    locked = np.zeros((t_count, len(talks), 2), dtype=bool)
     dyad = (s_index[scenario.dyad[0]], s_index[scenario.dyad[1]])
     for k, spec in enumerate(scenario.talks):
         start = _step_of(dates.bounds(spec.available_from)[0], steps)
@@ -189,6 +191,8 @@ def compile_inputs(scenario: Scenario) -> Inputs:
     position_shocks: list[list[tuple[int, int, str, float]]] = [[] for _ in steps]
     salience_shocks: list[list[tuple[int, int, str, float]]] = [[] for _ in steps]
     for shock in scenario.shocks:
+        if not shock.enabled:
+            continue
         t = _step_of(dates.bounds(shock.date)[0], steps)
         if shock.kind in ("position", "salience"):
             mode, amount = (
@@ -210,6 +214,7 @@ def compile_inputs(scenario: Scenario) -> Inputs:
             for side, state in enumerate(scenario.dyad):
                 if state in shock.tactics:
                     tactic[t:, k, side] = shock.tactics[state] == "comprehensive"
+                    locked[t:, k, side] = shock.lock
 
     gates = np.zeros((len(issues), len(issues)), dtype=bool)
     for n, issue in enumerate(scenario.issues):
@@ -239,6 +244,7 @@ def compile_inputs(scenario: Scenario) -> Inputs:
         available=available,
         agenda=agenda,
         tactic=tactic,
+        locked=locked,
         tolerance=np.array([k.tolerance for k in scenario.talks]),
         position_shocks=position_shocks,
         salience_shocks=salience_shocks,
@@ -391,9 +397,8 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
             )  # (R,2,I)
             thinks = (seen <= inputs.tolerance[k]).all(axis=1) & items
             fits = (true_gap <= inputs.tolerance[k]) & items
-            comprehensive = (inputs.tactic[t, k][None, :] == 1) | (
-                pressure > params["tactic-pressure"]
-            )
+            pressed = (pressure > params["tactic-pressure"]) & ~inputs.locked[t, k][None, :]
+            comprehensive = (inputs.tactic[t, k][None, :] == 1) | pressed
             either_all = comprehensive.any(axis=1)
             all_thought = (thinks | ~items).all(axis=1)
             offered = np.where(either_all[:, None], thinks & all_thought[:, None], thinks)

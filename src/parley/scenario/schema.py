@@ -148,6 +148,7 @@ class _Shock(_Frozen):
     id: Identifier = Field(description="A name for the shock, so that --set can reach it.")
     date: EdtfDate
     event: Identifier = Field(description="The id of the record event this shock stands for.")
+    enabled: bool = Field(default=True, description="False removes the shock (a counterfactual).")
     note: str | None = None
 
 
@@ -203,6 +204,10 @@ class TalksShock(_Shock):
     talks: Identifier
     available: bool | None = None
     tactics: dict[Identifier, Tactic] = Field(default_factory=dict)
+    lock: bool = Field(
+        default=False,
+        description="Hold these tactics: domestic pressure no longer switches them.",
+    )
 
 
 class Successor(_Frozen):
