@@ -160,3 +160,20 @@ def test_counterfactual_needs_an_intervention(parley_cli) -> None:
     result = parley_cli("counterfactual", "sino-soviet", "--runs", "2")
     assert result.code == 2
     assert "--set" in result.stderr
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_vectorized_model_matches_the_plain_loop_reference(seed: int) -> None:
+    from parley.model.simulate import Params, compile_inputs, simulate
+
+    from .reference_simulate import ref_simulate
+
+    inputs = compile_inputs(SCENARIO)
+    params = Params.from_scenario(SCENARIO)
+    seeds = np.random.SeedSequence(seed).spawn(4)
+    fast = simulate(inputs, params, seeds)
+    slow = ref_simulate(inputs, params, seeds)
+    assert np.allclose(fast.relation, slow["relation"], rtol=0, atol=1e-9)
+    assert np.allclose(fast.positions, slow["positions"], rtol=0, atol=1e-9)
+    for name in ("clash", "running", "breakdown", "settled_at", "events"):
+        assert np.array_equal(getattr(fast, name), slow[name]), name
