@@ -1,0 +1,194 @@
+"""Bargaining problems through the static models: forecasts, distributions and traces.
+
+This is what ``parley bargain`` and ``parley.bargain`` do: normalise each dimension,
+run the median, compromise and EU models from ``parley.model.bargaining``, and gather
+tidy DataFrames on the input's scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from parley.errors import InputError, Location
+from parley.model import bargaining
+from parley.model.bargaining import EUOptions
+from parley.scenario.spatial import InputFormat, SpatialProblem, read_problem
+
+__all__ = ["MODELS", "BargainResult", "ModelName", "bargain"]
+
+PathLike = Path | str
+
+MODELS = ("median", "compromise", "eu")
+ModelName = Literal["median", "compromise", "eu", "all"]
+
+
+@dataclass(frozen=True)
+class BargainResult:
+    """Forecasts per model and dimension, and (on request) the EU model's trace.
+
+    ``forecasts`` has the columns ``model, dimension, forecast, weighted_mean, runs,
+    mean, median, p05, p95``: for the EU model, ``forecast`` is the median over runs of
+    each run's final Condorcet median, and the last four describe its distribution. The
+    trace has ``dimension, run, round, actor, position, risk``, one row per actor and
+    round (round 0 is the input); ``risk`` is the exponent the actor used in that round.
+    Positions are on the input's scale.
+    """
+
+    problem: SpatialProblem
+    forecasts: pd.DataFrame
+    trace: pd.DataFrame | None
+    options: EUOptions
+    rounds: int
+    runs: int
+    seed: int
+
+
+def bargain(
+    problem: SpatialProblem | PathLike,
+    model: ModelName = "all",
+    *,
+    rounds: int = 10,
+    runs: int = 1,
+    seed: int = 0,
+    trace: bool = False,
+    options: EUOptions | None = None,
+    input_format: InputFormat | None = None,
+) -> BargainResult:
+    """Forecast a bargaining problem with the median, compromise and/or EU models.
+
+    ``problem`` is a :class:`SpatialProblem` or a CSV file (KTAB, tidy or BDM). Each
+    dimension is bargained on its own. Runs draw their random numbers from
+    ``numpy.random.SeedSequence(seed).spawn(runs)``, so a run's result does not depend
+    on how many runs there are.
+    """
+    spatial = (
+        problem if isinstance(problem, SpatialProblem) else read_problem(problem, input_format)
+    )
+    if model not in (*MODELS, "all"):
+        raise InputError(
+            f"unknown model {model!r}", Location("--model"), "eu, compromise, median or all"
+        )
+    if rounds < 1 or runs < 1:
+        raise InputError("rounds and runs must be 1 or more", Location("--rounds/--runs"), "N >= 1")
+    opts = options or EUOptions()
+    chosen = MODELS if model == "all" else (model,)
+    rows: list[dict[str, Any]] = []
+    traces: list[pd.DataFrame] = []
+    c = spatial.capability
+    n = len(spatial.actors)
+    randomness = _draws(seed, runs, len(spatial.dimensions), rounds, n) if opts.stochastic else None
+    for d, dimension in enumerate(spatial.dimensions):
+        low, high = spatial.scales[d]
+        x0 = (spatial.positions[:, d] - low) / (high - low)
+        s = spatial.salience[:, d]
+        w = (c * s)[None, :]
+
+        outer = _to_scale(low, high)
+        if "median" in chosen:
+            rows.append(_row("median", dimension, outer(bargaining.median(x0[None], w))))
+        if "compromise" in chosen:
+            rows.append(_row("compromise", dimension, outer(bargaining.compromise(x0[None], w))))
+        if "eu" in chosen:
+            draws = saliences = None
+            if randomness is not None:
+                draws = randomness[:, d, 0] if opts.resolution == "stochastic" else None
+                saliences = randomness[:, d, 1] if opts.salience == "redraw" else None
+            result = bargaining.run_eu(
+                np.repeat(x0[None], runs, axis=0),
+                np.repeat(c[None], runs, axis=0),
+                np.repeat(s[None], runs, axis=0),
+                rounds,
+                opts,
+                draws,
+                saliences,
+            )
+            final = result.positions[:, -1, :]
+            weights = np.repeat(w, runs, axis=0)
+            rows.append(
+                _row(
+                    "eu",
+                    dimension,
+                    outer(bargaining.median(final, weights)),
+                    outer(bargaining.compromise(final, weights)),
+                )
+            )
+            if trace:
+                traces.append(
+                    _trace_frame(spatial, dimension, outer(result.positions), result.risk)
+                )
+    forecasts = pd.DataFrame(rows)
+    return BargainResult(
+        spatial,
+        forecasts,
+        pd.concat(traces, ignore_index=True) if trace and traces else None,
+        opts,
+        rounds,
+        runs,
+        seed,
+    )
+
+
+def _to_scale(low: float, high: float) -> Any:
+    """Map normalised positions back onto the input's scale."""
+
+    def outer(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        return np.asarray(low + values * (high - low), dtype=float)
+
+    return outer
+
+
+def _draws(seed: int, runs: int, dims: int, rounds: int, n: int) -> np.ndarray[Any, Any]:
+    """Per run: U(0, 1) numbers shaped (dims, 2, rounds, actors), from the run's own seed."""
+    children = np.random.SeedSequence(seed).spawn(runs)
+    return np.stack(
+        [
+            np.random.Generator(np.random.PCG64(child)).random((dims, 2, rounds, n))
+            for child in children
+        ]
+    )
+
+
+def _row(
+    model: str,
+    dimension: str,
+    per_run: np.ndarray[Any, Any],
+    weighted_mean: np.ndarray[Any, Any] | None = None,
+) -> dict[str, Any]:
+    middle = float(np.median(per_run))
+    return {
+        "model": model,
+        "dimension": dimension,
+        "forecast": middle,
+        "weighted_mean": float(np.mean(weighted_mean)) if weighted_mean is not None else None,
+        "runs": len(per_run),
+        "mean": float(np.mean(per_run)),
+        "median": middle,
+        "p05": float(np.quantile(per_run, 0.05)),
+        "p95": float(np.quantile(per_run, 0.95)),
+    }
+
+
+def _trace_frame(
+    problem: SpatialProblem,
+    dimension: str,
+    positions: np.ndarray[Any, Any],
+    risk: np.ndarray[Any, Any],
+) -> pd.DataFrame:
+    runs, steps, n = positions.shape
+    padded = np.concatenate([risk, np.full((runs, 1, n), np.nan)], axis=1)
+    run, step, actor = np.meshgrid(np.arange(runs), np.arange(steps), np.arange(n), indexing="ij")
+    return pd.DataFrame(
+        {
+            "dimension": dimension,
+            "run": run.ravel(),
+            "round": step.ravel(),
+            "actor": np.asarray(problem.actors, dtype=object)[actor.ravel()],
+            "position": positions.ravel(),
+            "risk": padded.ravel(),
+        }
+    )
