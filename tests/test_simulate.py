@@ -177,3 +177,34 @@ def test_vectorized_model_matches_the_plain_loop_reference(seed: int) -> None:
     assert np.allclose(fast.positions, slow["positions"], rtol=0, atol=1e-9)
     for name in ("clash", "running", "breakdown", "settled_at", "events"):
         assert np.array_equal(getattr(fast, name), slow[name]), name
+
+
+def test_a_leader_shock_changes_consolidation_from_its_date() -> None:
+    from parley.model.simulate import compile_inputs
+    from parley.scenario.schema import LeaderShock
+
+    shock = LeaderShock(
+        id="early-gorbachev", kind="leader", date="1982", event="ev-1982-soviet-leadership-changes",
+        state="ussr", leader="gorbachev",
+    )  # fmt: skip
+    changed = SCENARIO.model_copy(update={"shocks": (*SCENARIO.shocks, shock)})
+    before, after = compile_inputs(SCENARIO), compile_inputs(changed)
+    years = np.array([d.year for d in before.steps])
+    ussr = SCENARIO.states.index(next(s for s in SCENARIO.states if s.id == "ussr"))
+    early = (years >= 1982) & (years < 1985)
+    assert (after.consolidation[early, ussr] == 0.5).all()
+    assert (before.consolidation[early, ussr] != 0.5).any()
+    assert (after.consolidation[years < 1982] == before.consolidation[years < 1982]).all()
+
+
+def test_succession_is_refused_until_the_model_has_it(tmp_path: Path) -> None:
+    from parley.errors import InputError
+    from parley.scenario.schema import SuccessionShock, Successor
+
+    shock = SuccessionShock(
+        id="end-of-ussr", kind="succession", date="1991-12", event="ev-1991-soviet-union-ends",
+        state="ussr", successors=(Successor(id="russia", name="Russia", share=0.8),),
+    )  # fmt: skip
+    changed = SCENARIO.model_copy(update={"shocks": (*SCENARIO.shocks, shock)})
+    with pytest.raises(InputError, match="succession is not in the model yet"):
+        run_scenario(changed, runs=1, seed=0)

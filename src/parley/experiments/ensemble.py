@@ -87,7 +87,10 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, chunk: int | None = N
         params = Params.from_scenario(scenario)
     except ValueError as exc:
         raise InputError(str(exc), Location(scenario.name, field="parameters")) from None
-    inputs = compile_inputs(scenario)
+    try:
+        inputs = compile_inputs(scenario)
+    except NotImplementedError as exc:
+        raise InputError(str(exc), Location(scenario.name, field="shocks")) from None
     seeds = np.random.SeedSequence(seed).spawn(runs)
     size = chunk or runs
     parts = [

@@ -165,6 +165,7 @@ def compile_inputs(scenario: Scenario) -> Inputs:
             t_count if leader.until is None else _step_of(dates.bounds(leader.until)[0], steps) + 1
         )
         consolidation[start:end, s_index[leader.state]] = leader.consolidation
+    leaders = {leader.id: leader for leader in scenario.leaders}
     leader_state = {leader.id: s_index[leader.state] for leader in scenario.leaders}
     leader_until = {
         leader.id: (
@@ -207,6 +208,17 @@ def compile_inputs(scenario: Scenario) -> Inputs:
         elif shock.kind == "consolidation":
             until = leader_until.get(shock.leader, t_count)
             consolidation[t:until, leader_state[shock.leader]] = shock.value
+        elif shock.kind == "leader":
+            # A leader takes office early or instead of another: the state's consolidation
+            # is the new leader's until the end of that leader's tenure.
+            leader = leaders[shock.leader]
+            until = leader_until.get(shock.leader, t_count)
+            consolidation[t:until, s_index[shock.state]] = leader.consolidation
+        elif shock.kind == "succession":
+            raise NotImplementedError(
+                f"shock {shock.id!r}: succession is not in the model yet; "
+                "the scenario can be checked but not run"
+            )
         elif shock.kind == "talks":
             k = k_index[shock.talks]
             if shock.available is not None:
