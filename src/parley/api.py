@@ -13,8 +13,7 @@ import pandas as pd
 
 from parley.compare.record import compare_to_record
 from parley.errors import CorpusError, InputError, Location, QueryError
-from parley.experiments import bargain as _bargain
-from parley.experiments.bargain import MODELS, BargainResult, ModelName
+from parley.experiments.bargain import MODELS, BargainResult, bargain
 from parley.experiments.counterfactual import paired_differences
 from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
 from parley.experiments.summary import summarize
@@ -25,7 +24,6 @@ from parley.record.load import Problem
 from parley.record.query import Period, RecordTables
 from parley.scenario import load as _scenario
 from parley.scenario.schema import Scenario
-from parley.scenario.spatial import InputFormat, SpatialProblem
 from parley.yamlfile import Problem as YamlProblem
 
 __all__ = [
@@ -133,25 +131,6 @@ def cite(
         raise QueryError(f"unknown source {source_id!r}", hint=f"one of {known}")
     text = provenance.read_source(Path(corpus), sources[source_id])
     return provenance.find_spans(text, source_id, words, sentence=sentence)
-
-
-def bargain(
-    problem: SpatialProblem | PathLike,
-    model: ModelName = "all",
-    *,
-    rounds: int = 10,
-    runs: int = 1,
-    seed: int = 0,
-    trace: bool = False,
-    options: EUOptions | None = None,
-    input_format: InputFormat | None = None,
-) -> BargainResult:
-    """Forecast a bargaining problem (a SpatialProblem or a CSV file); see
-    :func:`parley.experiments.bargain.bargain`."""
-    return _bargain.bargain(
-        problem, model, rounds=rounds, runs=runs, seed=seed, trace=trace,
-        options=options, input_format=input_format,
-    )  # fmt: skip
 
 
 def eu_options(**choices: Any) -> EUOptions:
