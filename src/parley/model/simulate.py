@@ -362,7 +362,8 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
         target = state_mean[:, inputs.state_of, :]  # (R, A, I)
         hold = np.where(is_speaker, consolidation[inputs.state_of], 0.0)[None, :, None]
         x = x + params["domestic-pull"] * (1 - hold) * (target - x)
-        # Settled items stay where the agreement put them for both governments.
+        # The two governments: their gap and mean salience, issue by issue (settled issues
+        # no longer strain relations, whatever the factions do to positions later).
         gap = np.abs(x[:, gov[0], :] - x[:, gov[1], :])  # (R, I)
         joint = 0.5 * (s[:, gov[0], :] + s[:, gov[1], :])
 
