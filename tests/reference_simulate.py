@@ -69,7 +69,7 @@ def ref_simulate(
                 for i in range(n_i):
                     total = sum(weight[b][i] for b in members)
                     if total > 0:
-                        mean = sum(weight[b][i] * x[b][i] for b in members) / max(total, 1e-12)
+                        mean = sum(weight[b][i] * x[b][i] for b in members) / total
                     else:
                         mean = sum(x[b][i] for b in members) / len(members)
                     new_x[a][i] = x[a][i] + p["domestic-pull"] * (1 - hold) * (mean - x[a][i])
@@ -102,7 +102,7 @@ def ref_simulate(
                     weight[b][i] * inputs.border[i] * abs(x[b][i] - x[g][i]) / 100
                     for b in members if b != g for i in range(n_i)
                 )  # fmt: skip
-                total = max(sum(weight[b][i] for b in members for i in range(n_i)), 1e-12)
+                total = sum(weight[b][i] for b in members for i in range(n_i)) or 1.0
                 pressure.append(pull / total * (1 - cons[state]))
             agreed = [False] * n_i
             broke = False
@@ -163,7 +163,7 @@ def ref_simulate(
                             for wb, d in zip(w, far, strict=True)
                             if d <= p["ratification-radius"]
                         )
-                        if content / max(sum(w), 1e-12) < p["ratification-share"]:
+                        if content / (sum(w) or 1.0) < p["ratification-share"]:
                             accepted = [False] * n_i
                 exposure[k] += running
                 down = miscalculated and draws.breakdown[r, t, k] < p["breakdown-probability"]

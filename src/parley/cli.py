@@ -51,7 +51,7 @@ class TableFormat(enum.StrEnum):
     json = "json"
 
 
-class ClaimsFormat(enum.StrEnum):
+class TableOrJson(enum.StrEnum):
     table = "table"
     json = "json"
 
@@ -198,13 +198,13 @@ def record_index(
 @record_app.command("claims")
 def record_claims(
     format: Annotated[
-        ClaimsFormat, typer.Option("--format", case_sensitive=False)
-    ] = ClaimsFormat.table,
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
     record: RecordDir = None,
 ) -> None:
     """Where the sources disagree: each claim, its alternatives and who holds each."""
     claims = api.record_claims(record)
-    if format is ClaimsFormat.json:
+    if format is TableOrJson.json:
         _json(claims)
         return
     table = Table(title=f"{len(claims)} contested claims", show_lines=True)
@@ -291,11 +291,6 @@ def scenario_schema() -> None:
     _json(api.scenario_schema())
 
 
-class RunFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-
-
 Overrides = Annotated[
     list[str] | None,
     typer.Option(
@@ -311,7 +306,9 @@ def run(
     seed: Annotated[int, typer.Option(min=0)] = 0,
     set_: Overrides = None,
     out: Annotated[Path | None, typer.Option(help="Write tidy Parquet tables here.")] = None,
-    format: Annotated[RunFormat, typer.Option("--format", case_sensitive=False)] = RunFormat.table,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
 ) -> None:
     """Run a scenario: the relation by year, clashes, agreements and talks."""
     ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()))
@@ -320,7 +317,7 @@ def run(
         from parley.experiments.store import write_tables
 
         write_tables(ensemble.tables(), out)
-    if format is RunFormat.json:
+    if format is TableOrJson.json:
         _json(summary)
         return
     _show_run(summary)
@@ -373,11 +370,13 @@ def counterfactual(
     set_: Overrides = None,
     runs: Annotated[int, typer.Option(min=1)] = 100,
     seed: Annotated[int, typer.Option(min=0)] = 0,
-    format: Annotated[RunFormat, typer.Option("--format", case_sensitive=False)] = RunFormat.table,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
 ) -> None:
     """Baseline against intervention on paired seeds: differences with 95% intervals."""
     result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed)
-    if format is RunFormat.json:
+    if format is TableOrJson.json:
         _json(result)
         return
     frame = pd.DataFrame(result["differences"])
@@ -399,12 +398,14 @@ def compare(
     calibrate_until: Annotated[
         int, typer.Option(help="Split in-sample and out-of-sample here.")
     ] = 1979,
-    format: Annotated[RunFormat, typer.Option("--format", case_sensitive=False)] = RunFormat.json,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.json,
 ) -> None:
     """Score a scenario's runs against the record."""
     ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()))
     scores = api.compare_scenario(ensemble, calibrate_until, index)
-    if format is RunFormat.json:
+    if format is TableOrJson.json:
         _json(scores)
         return
     rows = [

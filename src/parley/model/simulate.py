@@ -301,6 +301,12 @@ def _draws(seeds: list[np.random.SeedSequence], t: int, i: int, k: int) -> _Draw
     return _Draws(*(np.stack(column) for column in zip(*parts, strict=True)))
 
 
+def _nonzero(total: Array) -> Array:
+    """A denominator: the total itself, or 1 where it is 0 (the numerator is 0 there too)."""
+    safe: Array = np.where(total > 0, total, 1.0)
+    return safe
+
+
 def _poisson_from_uniform(rate: Array, u: Array) -> npt.NDArray[np.int64]:
     """Poisson counts by inverting the distribution with given uniforms (rates below ~5)."""
     count = np.zeros(rate.shape, dtype=np.int64)
@@ -356,7 +362,7 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
         # 2. Domestic bargaining: a compromise pull inside each state.
         weight = capability[None, :, None] * s  # (R, A, I)
         state_weight = np.einsum("sa,rai->rsi", member, weight)
-        weighted = np.einsum("sa,rai->rsi", member, weight * x) / np.maximum(state_weight, 1e-12)
+        weighted = np.einsum("sa,rai->rsi", member, weight * x) / _nonzero(state_weight)
         plain = np.einsum("sa,rai->rsi", member, x) / member.sum(axis=1)[None, :, None]
         state_mean = np.where(state_weight > 0, weighted, plain)  # no weight: the plain mean
         target = state_mean[:, inputs.state_of, :]  # (R, A, I)
@@ -485,7 +491,7 @@ def _domestic_pressure(
         others = member[state] & (np.arange(len(inputs.actors)) != g)
         w = weight[:, others, :] * inputs.border
         pull = (w * np.abs(x[:, others, :] - x[:, g : g + 1, :]) / 100).sum(axis=(1, 2))
-        total = np.maximum(weight[:, member[state], :].sum(axis=(1, 2)), 1e-12)
+        total = _nonzero(weight[:, member[state], :].sum(axis=(1, 2)))
         pressure.append(pull / total * (1 - consolidation[state]))
     return np.stack(pressure, axis=1)
 
@@ -509,6 +515,6 @@ def _ratified(
             axis=2
         )
         content = distance <= params["ratification-radius"]
-        share = (w * content).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-12)
+        share = (w * content).sum(axis=1) / _nonzero(w.sum(axis=1))
         ok &= share >= params["ratification-share"]
     return ok[:, None] & accepted
