@@ -10,8 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from parley.record.load import builtin_record_dir
+
+# In CI, Hypothesis draws the same examples every time, so that a red build always means a
+# reproducible failure; locally it explores new ones on every run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 
