@@ -15,14 +15,13 @@ from parley.api import load_scenario
 from parley.scenario import schema
 from parley.scenario.load import builtin_scenarios, read_scenario
 
-BUILTIN = builtin_scenarios()["sino-soviet"]
 INPUTS = {"id", "kind", "date", "event", "enabled", "note", "actor", "issue", "value", "delta", "factor", "lock",
           "state", "leader", "talks", "available", "tactics", "successors"}  # fmt: skip
 
 
-def _copy(tmp_path: Path) -> Path:
+def _copy(tmp_path: Path, name: str = "sino-soviet") -> Path:
     target = tmp_path / "scenario.yaml"
-    shutil.copy(BUILTIN, target)
+    shutil.copy(builtin_scenarios()[name], target)
     return target
 
 
@@ -46,7 +45,28 @@ def test_builtin_scenario_checks(parley_cli) -> None:
 def test_scenarios_lists_the_builtins(parley_cli) -> None:
     result = parley_cli("scenarios")
     assert result.code == 0
-    assert result.stdout.splitlines()[0].startswith("sino-soviet")
+    names = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    assert names[:2] == ["post-soviet-border", "sino-soviet"]
+
+
+SUCCESSION_CASES = {
+    "the wrong state splits": ("state: ussr\n    note:", "state: prc\n    note:", "'prc' cannot split"),
+    "a successor that exists": ("{id: kazakhstan,", "{id: prc,", "'prc' already exists"),
+    "an issue given twice": ("issues: [border-kyrgyzstan]", "issues: [border-kazakhstan]", "'border-kazakhstan' already goes to another successor"),
+    "an unknown issue": ("issues: [border-tajikistan]", "issues: [border-pamir]", "unknown issue 'border-pamir'"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(SUCCESSION_CASES))
+def test_bad_successions_are_located(tmp_path: Path, parley_cli, case: str) -> None:
+    old, new, message = SUCCESSION_CASES[case]
+    path = _copy(tmp_path, "post-soviet-border")
+    line = _edit(path, old, new)
+    result = parley_cli("scenario", "check", path)
+    assert result.code == 2, result.stdout
+    hits = [row for row in result.stderr.splitlines() if message in row]
+    assert hits, result.stderr
+    assert int(hits[0].split(":")[1]) == line
 
 
 def test_no_shock_field_can_set_an_outcome() -> None:
@@ -143,7 +163,7 @@ def _scalars(node: object, path: tuple = ()) -> list[tuple]:
 @given(data=st.data())
 def test_fuzzed_scenarios_fail_with_line_numbers(tmp_path: Path, data: st.DataObject) -> None:
     yaml = YAML(typ="rt")
-    root = yaml.load(BUILTIN.read_text(encoding="utf-8"))
+    root = yaml.load(builtin_scenarios()["sino-soviet"].read_text(encoding="utf-8"))
     paths = _scalars(root)
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(paths))

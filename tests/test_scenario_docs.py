@@ -1,4 +1,4 @@
-"""The sino-soviet scenario's reference page names every actor, shock and talks format."""
+"""The built-in scenarios' reference pages name every actor, shock and parameter."""
 
 from __future__ import annotations
 
@@ -26,3 +26,22 @@ def test_every_input_is_documented() -> None:
         assert f"| `{name}` | {parameter.value:g} |" in text
     for leader in scenario.leaders:
         assert f"| `{leader.id}` | {leader.state} | {leader.since} |" in text
+
+
+def test_the_post_soviet_forecast_is_documented() -> None:
+    page = PAGE.with_name("post-soviet-border-scenario.md").read_text(encoding="utf-8")
+    scenario = load_scenario("post-soviet-border")
+    for actor in scenario.actors:
+        stances = " | ".join(
+            f"{actor.stances[i.id].position:g} / {actor.stances[i.id].salience:g}"
+            for i in scenario.issues
+        )
+        assert (
+            f"| `{actor.id}` | {actor.state} | {actor.capability[0].value:g} | {stances} |" in page
+        )
+    for shock in scenario.shocks:
+        assert f"| `{shock.id}` | {shock.date} | `{shock.event}` |" in page
+    for name, parameter in scenario.parameters.items():
+        assert f"| `{name}` | {parameter.value:g} |" in page
+    for leader in scenario.leaders:
+        assert f"| `{leader.id}` | {leader.state} | {leader.since} |" in page

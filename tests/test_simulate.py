@@ -108,7 +108,7 @@ def test_out_writes_parquet_once(tmp_path: Path, parley_cli) -> None:
     result = parley_cli("run", "sino-soviet", "--runs", "3", "--out", out, "--format", "json")
     assert result.code == 0, result.stderr
     relation = pd.read_parquet(out / "relation.parquet")
-    assert set(relation.columns) == {"run", "step", "date", "relation", "clash"}
+    assert set(relation.columns) == {"run", "step", "date", "counterpart", "relation", "clash"}
     assert len(relation) == 3 * 169  # quarters from 1949-10 to 1991-12
     assert {p.name for p in out.iterdir()} == {
         "relation.parquet", "agreements.parquet", "talks.parquet", "events.parquet", "positions.parquet",
@@ -150,7 +150,7 @@ def test_counterfactual_pairs_seeds_and_reports_intervals(parley_cli) -> None:
     data = json.loads(result.stdout)
     rows = {row["metric"]: row for row in data["differences"]}
     # Paired seeds: before the intervention's date nothing can differ.
-    assert rows["mean relation, 1950s"]["difference"] == 0
+    assert rows["mean relation with ussr, 1950s"]["difference"] == 0
     for row in rows.values():
         low, high = row["ci95"]
         assert low <= row["difference"] <= high
@@ -162,19 +162,37 @@ def test_counterfactual_needs_an_intervention(parley_cli) -> None:
     assert "--set" in result.stderr
 
 
-@pytest.mark.parametrize("seed", [1, 7])
-def test_vectorized_model_matches_the_plain_loop_reference(seed: int) -> None:
+def _split(year: str) -> object:
+    """The sino-soviet scenario with the Soviet Union splitting in ``year`` (a test)."""
+    from parley.scenario.schema import SuccessionShock, Successor
+
+    shock = SuccessionShock(
+        id="split", kind="succession", date=year, event="ev-1991-soviet-union-ends", state="ussr",
+        successors=(
+            Successor(id="russia", name="Russia", share=0.8),
+            Successor(id="kazakhstan", name="Kazakhstan", share=0.1, issues=("border-western",)),
+        ),
+    )  # fmt: skip
+    return SCENARIO.model_copy(update={"shocks": (*SCENARIO.shocks, shock)})
+
+
+@pytest.mark.parametrize(
+    ("scenario", "seed"),
+    [(SCENARIO, 1), (SCENARIO, 7), (_split("1975"), 3), (load_scenario("post-soviet-border"), 5)],
+    ids=["sino-soviet-1", "sino-soviet-7", "split-1975", "post-soviet-border"],
+)
+def test_vectorized_model_matches_the_plain_loop_reference(scenario, seed: int) -> None:
     from parley.model.simulate import Params, compile_inputs, simulate
 
     from .reference_simulate import ref_simulate
 
-    inputs = compile_inputs(SCENARIO)
-    params = Params.from_scenario(SCENARIO)
+    inputs = compile_inputs(scenario)
+    params = Params.from_scenario(scenario)
     seeds = np.random.SeedSequence(seed).spawn(4)
     fast = simulate(inputs, params, seeds)
     slow = ref_simulate(inputs, params, seeds)
-    assert np.allclose(fast.relation, slow["relation"], rtol=0, atol=1e-9)
-    assert np.allclose(fast.positions, slow["positions"], rtol=0, atol=1e-9)
+    for name in ("relation", "positions"):
+        assert np.allclose(getattr(fast, name), slow[name], rtol=0, atol=1e-9, equal_nan=True)
     for name in ("clash", "running", "breakdown", "settled_at", "events"):
         assert np.array_equal(getattr(fast, name), slow[name]), name
 
@@ -197,14 +215,37 @@ def test_a_leader_shock_changes_consolidation_from_its_date() -> None:
     assert (after.consolidation[years < 1982] == before.consolidation[years < 1982]).all()
 
 
-def test_succession_is_refused_until_the_model_has_it(tmp_path: Path) -> None:
-    from parley.errors import InputError
-    from parley.scenario.schema import SuccessionShock, Successor
+def test_successors_inherit_positions_issues_and_the_relation() -> None:
+    from parley.model.simulate import compile_inputs
 
-    shock = SuccessionShock(
-        id="end-of-ussr", kind="succession", date="1991-12", event="ev-1991-soviet-union-ends",
-        state="ussr", successors=(Successor(id="russia", name="Russia", share=0.8),),
-    )  # fmt: skip
-    changed = SCENARIO.model_copy(update={"shocks": (*SCENARIO.shocks, shock)})
-    with pytest.raises(InputError, match="succession is not in the model yet"):
-        run_scenario(changed, runs=1, seed=0)
+    whole, split = (
+        run_scenario(SCENARIO, runs=20, seed=4),
+        run_scenario(_split("1975"), runs=20, seed=4),
+    )
+    inputs = compile_inputs(_split("1975"))
+    t = [d.year for d in inputs.steps].index(1975)
+    ussr, russia, kazakhstan = (
+        inputs.states.index(name) for name in ("ussr", "russia", "kazakhstan")
+    )
+    # Before the split, the runs are the same; after it, the Soviet Union is gone.
+    assert np.array_equal(whole.outputs.relation[:, :t], split.outputs.relation[:, :t, :1])
+    assert np.isnan(split.outputs.relation[:, t:, 0]).all()
+    assert not np.isnan(split.outputs.relation[:, t:, 1:]).any()
+    assert np.isnan(split.outputs.positions[:, :t, [russia, kazakhstan]]).all()
+    assert np.isnan(split.outputs.positions[:, t:, ussr]).all()
+    # Kazakhstan holds the Western section; Russia, the continuing state, everything else.
+    western = inputs.issues.index("border-western")
+    assert (inputs.holder[t:, western] == 2).all()
+    assert (np.delete(inputs.holder[t:], western, axis=1) == 1).all()
+    # Issues settled before the split stay settled with the same date.
+    before = (whole.outputs.settled_at >= 0) & (whole.outputs.settled_at < t)
+    assert np.array_equal(split.outputs.settled_at[before], whole.outputs.settled_at[before])
+    # Russia's factions are the Soviet factions, with their capability scaled by its share.
+    far_east = inputs.actors.index("ussr-far-east")
+    assert inputs.state_of[t, far_east] == russia
+    assert inputs.capability[t, far_east] == pytest.approx(0.8 * inputs.capability[t - 1, far_east])
+
+
+def test_post_soviet_border_uses_the_sino_soviet_parameters() -> None:
+    later = load_scenario("post-soviet-border")
+    assert later.parameters == SCENARIO.parameters

@@ -326,6 +326,16 @@ def run(
 def _show_run(summary: dict[str, Any]) -> None:
     title = f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']}"
     relation = pd.DataFrame(summary["relation"]).round(2)
+    if relation["counterpart"].nunique() > 1:  # one column per counterpart: median [5-95%]
+        relation["value"] = relation.apply(
+            lambda row: f"{row['median']:.2f} [{row['p05']:.2f}, {row['p95']:.2f}]", axis=1
+        )
+        relation = relation.pivot(index="year", columns="counterpart", values="value")
+        order = dict.fromkeys(row["counterpart"] for row in summary["relation"])
+        relation = relation[list(order)].reset_index()
+        relation.columns.name = None
+    else:
+        relation = relation.drop(columns="counterpart")
     console.print(
         _rich_table(relation, title=f"Relation index by year (median and 5-95%), {title}")
     )
@@ -416,7 +426,7 @@ def compare(
     console.print(_rich_table(pd.DataFrame(rows).round(3), title="Yearly R against the record"))
     outcomes = pd.DataFrame(
         [
-            {k: o[k] for k in ("name", "observed", "probability_by_1991", "brier")}
+            {k: o[k] for k in ("name", "observed", "probability", "brier")}
             for o in scores["outcomes"]
         ]
     )

@@ -6,7 +6,7 @@ Free functions over plain arrays and the ensemble's summaries:
 - ``sign_agreement``: the share of years in which both series have the same sign (years
   where the record's value is 0 are left out);
 - ``brier``: the Brier score of a predicted distribution over years (and "never") against
-  the observed year: the sum of squared differences between predicted and observed
+  the observed year or span of years: the sum of squared differences between predicted and observed
   probabilities, from 0 (certain and right) to 2 (certain and wrong).
 """
 
@@ -40,11 +40,16 @@ def sign_agreement(model: Sequence[float], record: Sequence[float]) -> float:
     return float((np.sign(m[counted]) == np.sign(r[counted])).mean())
 
 
-def brier(predicted: Mapping[int, float], observed: int) -> float:
-    """Brier score over years; ``observed`` 0 means "did not happen in the period"."""
+def brier(predicted: Mapping[int, float], observed: int, last: int | None = None) -> float:
+    """Brier score over years; ``observed`` 0 means "did not happen in the period".
+
+    When the record dates the outcome only to a span of years (``observed`` to ``last``,
+    say a decade), the predicted years inside it count as one category.
+    """
+    last = observed if last is None else last
+    inside = sum(p for year, p in predicted.items() if observed <= year <= last)
     never = max(0.0, 1.0 - sum(predicted.values()))
-    score = sum((p - (1.0 if year == observed else 0.0)) ** 2 for year, p in predicted.items())
-    score += (never - (1.0 if observed == 0 else 0.0)) ** 2
-    if observed != 0 and observed not in predicted:
-        score += 1.0
-    return float(score)
+    score = sum(p**2 for year, p in predicted.items() if not observed <= year <= last)
+    if observed == 0:
+        return float(score + (never - 1.0) ** 2)
+    return float(score + (inside - 1.0) ** 2 + never**2)

@@ -18,10 +18,18 @@ from parley.record.query import RecordTables
 
 __all__ = ["OUTCOMES", "compare_to_record"]
 
-# The dated outcomes the record gives, and the record events that date them.
+# The dated outcomes the record gives for each built-in scenario, and the record events
+# that date them: (issue settled, or "clash"; event id).
 OUTCOMES = {
-    "first-armed-clash": ("clash", "ev-1969-03-zhenbao-clashes"),
-    "eastern-border-agreement": ("border-eastern", "ev-1991-05-16-eastern-agreement"),
+    "sino-soviet": {
+        "first-armed-clash": ("clash", "ev-1969-03-zhenbao-clashes"),
+        "eastern-border-agreement": ("border-eastern", "ev-1991-05-16-eastern-agreement"),
+    },
+    "post-soviet-border": {
+        "kazakhstan-border-agreement": ("border-kazakhstan", "ev-1990s-kazakh-agreement"),
+        "kyrgyzstan-border-agreement": ("border-kyrgyzstan", "ev-1990s-kyrgyz-agreement"),
+        "tajikistan-border-agreement": ("border-tajikistan", "ev-1990s-tajik-agreement"),
+    },
 }
 
 
@@ -42,19 +50,19 @@ def compare_to_record(
     yearly = {year: float(np.median(values)) for year, values in yearly_relation(ensemble).items()}
     years = [y for y in range(first_year, last_year + 1) if y in yearly and y in observed]
 
-    def scores(span: list[int], series: dict[int, float]) -> dict[str, float]:
+    def scores(span: list[int], series: dict[int, float]) -> dict[str, Any]:
         model = [yearly[y] for y in span]
         truth = [series[y] for y in span]
         return {
-            "spearman": metrics.spearman(model, truth),
-            "sign_agreement": metrics.sign_agreement(model, truth),
+            "spearman": _number(metrics.spearman(model, truth)),
+            "sign_agreement": _number(metrics.sign_agreement(model, truth)),
             "years": len(span),
         }
 
     events = {event.id: event for event in record.record.events}
     outcomes: list[dict[str, Any]] = []
-    for name, (what, event_id) in OUTCOMES.items():
-        observed_year = _dates.bounds(events[event_id].date)[0].year
+    for name, (what, event_id) in OUTCOMES.get(ensemble.scenario.name, {}).items():
+        first, last = (day.year for day in _dates.bounds(events[event_id].date))
         values = (
             first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
         )
@@ -62,11 +70,11 @@ def compare_to_record(
         outcomes.append(
             {
                 "name": name,
-                "observed": observed_year,
+                "observed": first if first == last else f"{first}-{last}",
                 "record_event": event_id,
                 "predicted": predicted,
-                "probability_by_1991": float((values > 0).mean()),
-                "brier": metrics.brier(predicted, observed_year),
+                "probability": float((values > 0).mean()),
+                "brier": metrics.brier(predicted, first, last),
             }
         )
     inside = [y for y in years if y <= calibrate_until]
@@ -80,11 +88,11 @@ def compare_to_record(
         "calibrate_until": calibrate_until,
         "in_sample": {
             **scores(inside, observed),
-            "outcomes": [o["name"] for o in outcomes if o["observed"] <= calibrate_until],
+            "outcomes": [o["name"] for o in outcomes if _year(o) <= calibrate_until],
         },
         "out_of_sample": {
             **scores(outside, observed),
-            "outcomes": [o["name"] for o in outcomes if o["observed"] > calibrate_until],
+            "outcomes": [o["name"] for o in outcomes if _year(o) > calibrate_until],
         },
     }
     if index is not None:
@@ -92,6 +100,16 @@ def compare_to_record(
         common = [y for y in range(first_year, last_year + 1) if y in yearly and y in external]
         result["external"] = scores(common, external)
     return result
+
+
+def _number(value: float) -> float | None:
+    """A score, or None where it is undefined (JSON has no NaN)."""
+    return None if np.isnan(value) else value
+
+
+def _year(outcome: dict[str, Any]) -> int:
+    """The last year an outcome may have happened in."""
+    return int(str(outcome["observed"])[-4:])
 
 
 def _external_index(path: Path) -> dict[int, float]:

@@ -12,20 +12,25 @@ from typing import Any
 import numpy as np
 
 from parley.experiments.ensemble import Ensemble
-from parley.experiments.summary import first_clash_years, settlement_years
+from parley.experiments.summary import counterpart_name, first_clash_years, settlement_years
 
 __all__ = ["paired_differences"]
 
 
 def _per_run(ensemble: Ensemble) -> dict[str, np.ndarray[Any, Any]]:
     years = np.array([day.year for day in ensemble.inputs.steps])
-    relation = ensemble.outputs.relation
-    metrics: dict[str, np.ndarray[Any, Any]] = {
-        "mean relation, whole period": relation.mean(axis=1)
-    }
-    for decade in range(int(years.min()) // 10 * 10, int(years.max()) + 1, 10):
-        chosen = (years >= decade) & (years < decade + 10)
-        metrics[f"mean relation, {decade}s"] = relation[:, chosen].mean(axis=1)
+    metrics: dict[str, np.ndarray[Any, Any]] = {}
+    for d in range(len(ensemble.inputs.counterparts)):
+        exists = ensemble.inputs.active[:, d]
+        if not exists.any():  # a counterpart that splits at the first step
+            continue
+        relation = ensemble.outputs.relation[:, :, d]
+        with_whom = f"mean relation with {counterpart_name(ensemble, d)}"
+        metrics[f"{with_whom}, whole period"] = relation[:, exists].mean(axis=1)
+        for decade in range(int(years.min()) // 10 * 10, int(years.max()) + 1, 10):
+            chosen = (years >= decade) & (years < decade + 10) & exists
+            if chosen.any():
+                metrics[f"{with_whom}, {decade}s"] = relation[:, chosen].mean(axis=1)
     metrics["armed clash by the end"] = (first_clash_years(ensemble) > 0).astype(float)
     for n, issue in enumerate(ensemble.inputs.issues):
         if ensemble.inputs.agenda[:, n].any():

@@ -34,12 +34,12 @@ class Ensemble:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tidy tables, one row per run and step (or per run and issue for agreements)."""
         out, inputs = self.outputs, self.inputs
-        runs, steps = out.relation.shape
         dates = np.array([d.isoformat() for d in inputs.steps])
-        run, step = np.meshgrid(np.arange(runs), np.arange(steps), indexing="ij")
+        r_r, t_r, d_r = np.nonzero(np.broadcast_to(inputs.active[None], out.relation.shape))
+        counterparts = np.array(inputs.states, dtype=object)[inputs.counterparts]
         relation = pd.DataFrame(
-            {"run": run.ravel(), "step": step.ravel(), "date": dates[step.ravel()],
-             "relation": out.relation.ravel(), "clash": out.clash.ravel()}
+            {"run": r_r, "step": t_r, "date": dates[t_r], "counterpart": counterparts[d_r],
+             "relation": out.relation[r_r, t_r, d_r], "clash": out.clash[r_r, t_r, d_r]}
         )  # fmt: skip
         r_i, i_i = np.nonzero(out.settled_at >= 0)
         agreements = pd.DataFrame(
@@ -57,18 +57,13 @@ class Ensemble:
             {"run": r_e, "step": t_e, "date": dates[t_e],
              "cameo_root": np.array(ROOTS, dtype=object)[c_e], "count": out.events[r_e, t_e, c_e]}
         )  # fmt: skip
-        median = np.median(out.positions, axis=0)  # (T, S, I)
-        t_p, s_p, i_p = np.meshgrid(
-            np.arange(steps),
-            np.arange(len(inputs.states)),
-            np.arange(len(inputs.issues)),
-            indexing="ij",
-        )
+        median = np.median(out.positions, axis=0)  # (T, S, I), NaN where a state is not
+        t_p, s_p, i_p = np.nonzero(~np.isnan(median))
         positions = pd.DataFrame(
-            {"step": t_p.ravel(), "date": dates[t_p.ravel()],
-             "state": np.array(inputs.states, dtype=object)[s_p.ravel()],
-             "issue": np.array(inputs.issues, dtype=object)[i_p.ravel()],
-             "median_position": median.ravel()}
+            {"step": t_p, "date": dates[t_p],
+             "state": np.array(inputs.states, dtype=object)[s_p],
+             "issue": np.array(inputs.issues, dtype=object)[i_p],
+             "median_position": median[t_p, s_p, i_p]}
         )  # fmt: skip
         return {
             "relation": relation,
@@ -87,10 +82,7 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, chunk: int | None = N
         params = Params.from_scenario(scenario)
     except ValueError as exc:
         raise InputError(str(exc), Location(scenario.name, field="parameters")) from None
-    try:
-        inputs = compile_inputs(scenario)
-    except NotImplementedError as exc:
-        raise InputError(str(exc), Location(scenario.name, field="shocks")) from None
+    inputs = compile_inputs(scenario)
     seeds = np.random.SeedSequence(seed).spawn(runs)
     size = chunk or runs
     parts = [

@@ -8,23 +8,33 @@ import numpy as np
 
 from parley.experiments.ensemble import Ensemble
 
-__all__ = ["first_clash_years", "settlement_years", "summarize", "yearly_relation"]
+__all__ = [
+    "counterpart_name",
+    "first_clash_years",
+    "settlement_years",
+    "summarize",
+    "yearly_relation",
+]
 
 
 def _years(ensemble: Ensemble) -> np.ndarray[Any, Any]:
     return np.array([day.year for day in ensemble.inputs.steps])
 
 
-def yearly_relation(ensemble: Ensemble) -> dict[int, np.ndarray[Any, Any]]:
-    """Each run's mean R per calendar year: year -> (runs,)."""
+def yearly_relation(ensemble: Ensemble, counterpart: int = 0) -> dict[int, np.ndarray[Any, Any]]:
+    """Each run's mean R with a counterpart (the dyad's second state by default) per
+    calendar year in which the counterpart exists: year -> (runs,)."""
     years = _years(ensemble)
-    relation = ensemble.outputs.relation
-    return {int(y): relation[:, years == y].mean(axis=1) for y in np.unique(years)}
+    relation = ensemble.outputs.relation[:, :, counterpart]
+    exists = ensemble.inputs.active[:, counterpart]
+    return {
+        int(y): relation[:, (years == y) & exists].mean(axis=1) for y in np.unique(years[exists])
+    }
 
 
 def first_clash_years(ensemble: Ensemble) -> np.ndarray[Any, Any]:
-    """The year of each run's first clash, or 0 for a run with none."""
-    clash = ensemble.outputs.clash
+    """The year of each run's first clash with any counterpart, or 0 for a run with none."""
+    clash = np.any(ensemble.outputs.clash, axis=2)
     years = _years(ensemble)
     return np.where(clash.any(axis=1), years[clash.argmax(axis=1)], 0)
 
@@ -34,6 +44,11 @@ def settlement_years(ensemble: Ensemble, issue: str) -> np.ndarray[Any, Any]:
     index = ensemble.inputs.issues.index(issue)
     at = ensemble.outputs.settled_at[:, index]
     return np.where(at >= 0, _years(ensemble)[np.maximum(at, 0)], 0)
+
+
+def counterpart_name(ensemble: Ensemble, counterpart: int) -> str:
+    """The state id of a counterpart."""
+    return ensemble.inputs.states[int(ensemble.inputs.counterparts[counterpart])]
 
 
 def _distribution(values: np.ndarray[Any, Any]) -> dict[str, Any]:
@@ -53,16 +68,18 @@ def _distribution(values: np.ndarray[Any, Any]) -> dict[str, Any]:
 
 def summarize(ensemble: Ensemble) -> dict[str, Any]:
     """The summary that ``parley run`` prints, as plain data."""
+    inputs = ensemble.inputs
     relation = [
         {
+            "counterpart": counterpart_name(ensemble, d),
             "year": year,
             "median": round(float(np.median(values)), 4),
             "p05": round(float(np.quantile(values, 0.05)), 4),
             "p95": round(float(np.quantile(values, 0.95)), 4),
         }
-        for year, values in yearly_relation(ensemble).items()
+        for d in range(len(inputs.counterparts))
+        for year, values in yearly_relation(ensemble, d).items()
     ]
-    inputs = ensemble.inputs
     agreements = [
         {"issue": issue, **_distribution(settlement_years(ensemble, issue))}
         for n, issue in enumerate(inputs.issues)

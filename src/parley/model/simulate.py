@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parley.record import dates
+from parley.record.schema import EdtfDate
 from parley.scenario.schema import Scenario
 
 __all__ = ["ROOTS", "Inputs", "Outputs", "Params", "compile_inputs", "simulate", "step_dates"]
@@ -110,7 +111,12 @@ def _step_of(day: dt.date, steps: list[dt.date]) -> int:
 
 @dataclass(frozen=True)
 class Inputs:
-    """A scenario turned into arrays. Shapes: T steps, A actors, I issues, S states, K talks."""
+    """A scenario turned into arrays.
+
+    Shapes: T steps, A actors, I issues, S states, K talks, D counterparts. The focal
+    state (the dyad's first) faces D counterparts: the dyad's second state and the
+    successors it splits into. Each issue is held by one counterpart at each step.
+    """
 
     steps: list[dt.date]
     actors: tuple[str, ...]
@@ -119,10 +125,14 @@ class Inputs:
     talks: tuple[str, ...]
     position: Array  # (A, I) at the start
     salience: Array  # (A, I)
-    capability: Array  # (T, A)
-    state_of: npt.NDArray[np.intp]  # (A,)
+    capability: Array  # (T, A), 0 while an actor does not exist
+    state_of: npt.NDArray[np.intp]  # (T, A)
     speaker: npt.NDArray[np.intp]  # (S,)
-    dyad: tuple[int, int]  # state indices
+    focal: int  # state index
+    counterparts: npt.NDArray[np.intp]  # (D,) state indices
+    active: BoolArray  # (T, D) the counterpart exists
+    holder: npt.NDArray[np.intp]  # (T, I) the counterpart holding each issue
+    inherit: list[list[tuple[int, int]]]  # per step: (successor, predecessor) counterparts
     consolidation: Array  # (T, S): the leader's hold on power, shocks included
     bilateral: BoolArray  # (I,)
     gates: BoolArray  # (I, I): gates[i, p] when p is a precondition of i
@@ -130,54 +140,72 @@ class Inputs:
     troops: int  # issue index of troops on the border, or -1
     available: BoolArray  # (T, K)
     agenda: BoolArray  # (K, I)
-    tactic: npt.NDArray[np.int8]  # (T, K, 2): 1 for comprehensive, per dyad side
+    tactic: npt.NDArray[np.int8]  # (T, K, 2): 1 for comprehensive, per side
     locked: BoolArray  # (T, K, 2): tactic held against domestic pressure
     tolerance: Array  # (K,)
     position_shocks: list[list[tuple[int, int, str, float]]]  # per step: actor, issue, mode, x
     salience_shocks: list[list[tuple[int, int, str, float]]]
 
 
+def _until(day: EdtfDate | None, steps: list[dt.date]) -> int:
+    """The step after the one in which a tenure ends (the last step + 1 if it never does)."""
+    return len(steps) if day is None else _step_of(dates.bounds(day)[0], steps) + 1
+
+
 def compile_inputs(scenario: Scenario) -> Inputs:
     """Arrays and per-step schedules from a validated scenario."""
     steps = step_dates(scenario)
     t_count = len(steps)
-    actors = tuple(a.id for a in scenario.actors)
+    born = [
+        new
+        for shock in scenario.shocks
+        if shock.kind == "succession" and shock.enabled
+        for new in shock.successors
+    ]
+    actors = tuple(a.id for a in scenario.actors) + tuple(new.id for new in born)
     issues = tuple(i.id for i in scenario.issues)
-    states = tuple(s.id for s in scenario.states)
+    states = tuple(s.id for s in scenario.states) + tuple(new.id for new in born)
     talks = tuple(k.id for k in scenario.talks)
     a_index = {a: n for n, a in enumerate(actors)}
     i_index = {i: n for n, i in enumerate(issues)}
     s_index = {s: n for n, s in enumerate(states)}
     k_index = {k: n for n, k in enumerate(talks)}
+    counterparts = (scenario.dyad[1], *(new.id for new in born))
+    d_index = {state: n for n, state in enumerate(counterparts)}
 
-    position = np.array([[a.stances[i].position for i in issues] for a in scenario.actors])
-    salience = np.array([[a.stances[i].salience for i in issues] for a in scenario.actors])
+    first = [[a.stances[i] for i in issues] for a in scenario.actors]
+    position = np.array([[stance.position for stance in row] for row in first])
+    salience = np.array([[stance.salience for stance in row] for row in first])
+    speaker = np.array(
+        [a_index[s.speaker] for s in scenario.states] + [a_index[n.id] for n in born]
+    )
     capability = np.zeros((t_count, len(actors)))
     for n, actor in enumerate(scenario.actors):
         for step in actor.capability:
             capability[_step_of(dates.bounds(step.since)[0], steps) :, n] = step.value
+    state_of = np.tile(
+        np.array([s_index[a.state] for a in scenario.actors] + [s_index[n.id] for n in born]),
+        (t_count, 1),
+    )
+    active = np.zeros((t_count, len(counterparts)), dtype=bool)
+    active[:, 0] = True
+    holder = np.zeros((t_count, len(issues)), dtype=np.intp)
+    inherit: list[list[tuple[int, int]]] = [[] for _ in steps]
+    for _ in born:  # placeholders: at its succession, a government copies its predecessor's
+        position = np.vstack([position, position[:1]])
+        salience = np.vstack([salience, salience[:1]])
+
     consolidation = np.full((t_count, len(states)), 0.5)
     for leader in scenario.leaders:
-        start = _step_of(dates.bounds(leader.since)[0], steps) if leader.since else 0
-        if dates.bounds(leader.since)[0] < steps[0]:
-            start = 0
-        end = (
-            t_count if leader.until is None else _step_of(dates.bounds(leader.until)[0], steps) + 1
+        since = _step_of(dates.bounds(leader.since)[0], steps)
+        consolidation[since : _until(leader.until, steps), s_index[leader.state]] = (
+            leader.consolidation
         )
-        consolidation[start:end, s_index[leader.state]] = leader.consolidation
     leaders = {leader.id: leader for leader in scenario.leaders}
-    leader_state = {leader.id: s_index[leader.state] for leader in scenario.leaders}
-    leader_until = {
-        leader.id: (
-            t_count if leader.until is None else _step_of(dates.bounds(leader.until)[0], steps) + 1
-        )
-        for leader in scenario.leaders
-    }
 
     available = np.zeros((t_count, len(talks)), dtype=bool)
     tactic = np.zeros((t_count, len(talks), 2), dtype=np.int8)
     locked = np.zeros((t_count, len(talks), 2), dtype=bool)
-    dyad = (s_index[scenario.dyad[0]], s_index[scenario.dyad[1]])
     for k, spec in enumerate(scenario.talks):
         start = _step_of(dates.bounds(spec.available_from)[0], steps)
         end = (
@@ -191,10 +219,28 @@ def compile_inputs(scenario: Scenario) -> Inputs:
 
     position_shocks: list[list[tuple[int, int, str, float]]] = [[] for _ in steps]
     salience_shocks: list[list[tuple[int, int, str, float]]] = [[] for _ in steps]
-    for shock in scenario.shocks:
+    for shock in sorted(scenario.shocks, key=lambda shock: dates.bounds(shock.date)[0]):
         if not shock.enabled:
             continue
         t = _step_of(dates.bounds(shock.date)[0], steps)
+        if shock.kind == "succession":
+            predecessor = d_index[shock.state]
+            old = s_index[shock.state]
+            active[t:, predecessor] = False
+            held = holder[t] == predecessor
+            for j, new in enumerate(shock.successors):
+                d, gov = d_index[new.id], a_index[new.id]
+                active[t:, d] = True
+                inherit[t].append((d, predecessor))
+                capability[t:, gov] = new.share * capability[t, speaker[old]]
+                if j == 0:  # the continuing state: the predecessor's factions, other issues
+                    factions = (state_of[t] == old) & (np.arange(len(actors)) != speaker[old])
+                    state_of[t:, factions] = s_index[new.id]
+                    capability[t:, factions] *= new.share
+                    holder[t:, held] = d
+                else:
+                    holder[t:, [i_index[i] for i in new.issues]] = d
+            capability[t:, speaker[old]] = 0.0
         if shock.kind in ("position", "salience"):
             mode, amount = (
                 ("value", shock.value) if shock.value is not None else ("delta", shock.delta)
@@ -205,28 +251,20 @@ def compile_inputs(scenario: Scenario) -> Inputs:
             )
         elif shock.kind == "capability":
             capability[t:, a_index[shock.actor]] *= shock.factor
-        elif shock.kind == "consolidation":
-            until = leader_until.get(shock.leader, t_count)
-            consolidation[t:until, leader_state[shock.leader]] = shock.value
-        elif shock.kind == "leader":
-            # A leader takes office early or instead of another: the state's consolidation
-            # is the new leader's until the end of that leader's tenure.
+        elif shock.kind in ("consolidation", "leader"):
+            # A leader's hold changes, or a leader takes office early or instead of
+            # another: the state's consolidation until the end of that leader's tenure.
             leader = leaders[shock.leader]
-            until = leader_until.get(shock.leader, t_count)
-            consolidation[t:until, s_index[shock.state]] = leader.consolidation
-        elif shock.kind == "succession":
-            raise NotImplementedError(
-                f"shock {shock.id!r}: succession is not in the model yet; "
-                "the scenario can be checked but not run"
-            )
+            value = shock.value if shock.kind == "consolidation" else leader.consolidation
+            consolidation[t : _until(leader.until, steps), s_index[leader.state]] = value
         elif shock.kind == "talks":
             k = k_index[shock.talks]
             if shock.available is not None:
                 available[t:, k] = shock.available
-            for side, state in enumerate(scenario.dyad):
-                if state in shock.tactics:
-                    tactic[t:, k, side] = shock.tactics[state] == "comprehensive"
-                    locked[t:, k, side] = shock.lock
+            for state, chosen in shock.tactics.items():
+                side = 0 if state == scenario.dyad[0] else 1
+                tactic[t:, k, side] = chosen == "comprehensive"
+                locked[t:, k, side] = shock.lock
 
     gates = np.zeros((len(issues), len(issues)), dtype=bool)
     for n, issue in enumerate(scenario.issues):
@@ -245,9 +283,13 @@ def compile_inputs(scenario: Scenario) -> Inputs:
         position=position,
         salience=salience,
         capability=capability,
-        state_of=np.array([s_index[a.state] for a in scenario.actors]),
-        speaker=np.array([a_index[s.speaker] for s in scenario.states]),
-        dyad=dyad,
+        state_of=state_of,
+        speaker=speaker,
+        focal=s_index[scenario.dyad[0]],
+        counterparts=np.array([s_index[state] for state in counterparts]),
+        active=active,
+        holder=holder,
+        inherit=inherit,
         consolidation=consolidation,
         bilateral=np.array([i.bilateral for i in scenario.issues]),
         gates=gates,
@@ -265,39 +307,42 @@ def compile_inputs(scenario: Scenario) -> Inputs:
 
 @dataclass(frozen=True)
 class Outputs:
-    """What a set of runs produced. Shapes: R runs, T steps, I issues, K talks."""
+    """What a set of runs produced. Shapes: R runs, T steps, I issues, K talks, S states,
+    D counterparts. Values for a counterpart or state that does not exist are NaN."""
 
-    relation: Array  # (R, T)
-    clash: BoolArray  # (R, T)
+    relation: Array  # (R, T, D)
+    clash: BoolArray  # (R, T, D)
     running: BoolArray  # (R, T, K) talks held this step
     breakdown: BoolArray  # (R, T, K)
     settled_at: npt.NDArray[np.int64]  # (R, I) step of agreement, -1 if none
     positions: Array  # (R, T, S, I) the governments' positions
-    events: npt.NDArray[np.int64]  # (R, T, len(ROOTS)) event counts
+    events: npt.NDArray[np.int64]  # (R, T, len(ROOTS)) event counts, all counterparts
 
 
 @dataclass(frozen=True)
 class _Draws:
-    noise: Array  # (R, T)
+    noise: Array  # (R, T, D)
     belief: Array  # (R, T, 2, I)
-    clash: Array  # (R, T)
+    clash: Array  # (R, T, D)
     breakdown: Array  # (R, T, K)
     events: Array  # (R, T, len(ROOTS)) uniform numbers, turned into Poisson counts
 
 
-def _draws(seeds: list[np.random.SeedSequence], t: int, i: int, k: int) -> _Draws:
+def _draws(seeds: list[np.random.SeedSequence], t: int, i: int, k: int, d: int) -> _Draws:
     parts = []
     for seed in seeds:  # set-up, once per run, before any step
         rng = np.random.Generator(np.random.PCG64(seed))
-        parts.append(
-            (
-                rng.standard_normal(t),
-                rng.standard_normal((t, 2, i)),
-                rng.random(t),
-                rng.random((t, k)),
-                rng.random((t, len(ROOTS))),
-            )
+        noise, belief, clash = (
+            rng.standard_normal((t, 1)),
+            rng.standard_normal((t, 2, i)),
+            rng.random((t, 1)),
         )
+        breakdown, events = rng.random((t, k)), rng.random((t, len(ROOTS)))
+        # Successors draw last, so that a scenario with a succession shares every random
+        # number with the same scenario without it until the split.
+        noise = np.hstack([noise, rng.standard_normal((t, d - 1))])
+        clash = np.hstack([clash, rng.random((t, d - 1))])
+        parts.append((noise, belief, clash, breakdown, events))
     return _Draws(*(np.stack(column) for column in zip(*parts, strict=True)))
 
 
@@ -305,6 +350,15 @@ def _nonzero(total: Array) -> Array:
     """A denominator: the total itself, or 1 where it is 0 (the numerator is 0 there too)."""
     safe: Array = np.where(total > 0, total, 1.0)
     return safe
+
+
+def _per_counterpart(values: npt.NDArray[np.generic], holds: BoolArray) -> Array:
+    """Per-issue values (R, I) summed over the issues each counterpart holds: (R, D).
+
+    A plain sum, not a matrix product, whose rounding could depend on the number of runs.
+    """
+    total: Array = (values[:, None, :] * holds[None]).sum(axis=2, dtype=np.float64)
+    return total
 
 
 def _poisson_from_uniform(rate: Array, u: Array) -> npt.NDArray[np.int64]:
@@ -324,30 +378,35 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
     """Run the model once per seed. Every array is shaped (runs, ...); no loop over runs."""
     runs, steps = len(seeds), len(inputs.steps)
     n_actors, n_issues = inputs.position.shape
-    n_talks = len(inputs.talks)
-    a_side, b_side = inputs.dyad
-    gov = inputs.speaker[[a_side, b_side]]  # actor indices of the two governments
-    draws = _draws(seeds, steps, n_issues, n_talks)
+    n_talks, n_states = len(inputs.talks), len(inputs.states)
+    n_sides = len(inputs.counterparts)
+    every = np.arange(n_issues)
+    focal = inputs.speaker[inputs.focal]  # the focal government's actor index
+    draws = _draws(seeds, steps, n_issues, n_talks, n_sides)
 
     x = np.repeat(inputs.position[None], runs, axis=0)  # (R, A, I)
     s = np.repeat(inputs.salience[None], runs, axis=0)
-    relation = np.full(runs, np.nan)  # set from the first step's strain
+    relation = np.full((runs, n_sides), np.nan)  # set from the first step's strain
     settled = np.zeros((runs, n_issues), dtype=bool)
     settled_at = np.full((runs, n_issues), -1, dtype=np.int64)
     exposure = np.zeros((runs, n_talks))  # steps of talks held, which sharpens beliefs
     cooldown = np.zeros((runs, n_talks))
-    out_relation = np.zeros((runs, steps))
-    out_clash = np.zeros((runs, steps), dtype=bool)
+    out_relation = np.zeros((runs, steps, n_sides))
+    out_clash = np.zeros((runs, steps, n_sides), dtype=bool)
     out_running = np.zeros((runs, steps, n_talks), dtype=bool)
     out_breakdown = np.zeros((runs, steps, n_talks), dtype=bool)
-    out_positions = np.zeros((runs, steps, len(inputs.states), n_issues))
+    out_positions = np.zeros((runs, steps, n_states, n_issues))
     out_events = np.zeros((runs, steps, len(ROOTS)), dtype=np.int64)
-    member = inputs.state_of[None, :] == np.arange(len(inputs.states))[:, None]  # (S, A)
     is_speaker = np.zeros(n_actors, dtype=bool)
     is_speaker[inputs.speaker] = True
 
     for t in range(steps):
-        # 1. Shocks: inputs only.
+        # 1. Shocks: inputs only. A successor inherits its predecessor's government
+        # positions and saliences, and its relation with the focal state.
+        for new, old in inputs.inherit[t]:
+            new_gov, old_gov = inputs.speaker[inputs.counterparts[[new, old]]]
+            x[:, new_gov], s[:, new_gov] = x[:, old_gov], s[:, old_gov]
+            relation[:, new] = relation[:, old]
         for actor, issue, mode, amount in inputs.position_shocks[t]:
             x[:, actor, issue] = (
                 amount if mode == "value" else np.clip(x[:, actor, issue] + amount, 0, 100)
@@ -358,23 +417,29 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
             )
         capability = inputs.capability[t]
         consolidation = inputs.consolidation[t]
+        active = inputs.active[t]  # (D,)
+        holder = inputs.holder[t]  # (I,) counterpart index
+        holds = holder[None, :] == np.arange(n_sides)[:, None]  # (D, I)
+        other = inputs.speaker[inputs.counterparts[holder]]  # (I,) the holder's government
+        member = inputs.state_of[t][None, :] == np.arange(n_states)[:, None]  # (S, A)
+        member &= capability[None, :] > 0  # actors that exist
 
         # 2. Domestic bargaining: a compromise pull inside each state.
         weight = capability[None, :, None] * s  # (R, A, I)
         state_weight = np.einsum("sa,rai->rsi", member, weight)
         weighted = np.einsum("sa,rai->rsi", member, weight * x) / _nonzero(state_weight)
-        plain = np.einsum("sa,rai->rsi", member, x) / member.sum(axis=1)[None, :, None]
+        plain = np.einsum("sa,rai->rsi", member, x) / _nonzero(member.sum(axis=1))[None, :, None]
         state_mean = np.where(state_weight > 0, weighted, plain)  # no weight: the plain mean
-        target = state_mean[:, inputs.state_of, :]  # (R, A, I)
-        hold = np.where(is_speaker, consolidation[inputs.state_of], 0.0)[None, :, None]
+        target = state_mean[:, inputs.state_of[t], :]  # (R, A, I)
+        hold = np.where(is_speaker, consolidation[inputs.state_of[t]], 0.0)[None, :, None]
         x = x + params["domestic-pull"] * (1 - hold) * (target - x)
-        # The two governments: their gap and mean salience, issue by issue (settled issues
-        # no longer strain relations, whatever the factions do to positions later).
-        gap = np.abs(x[:, gov[0], :] - x[:, gov[1], :])  # (R, I)
-        joint = 0.5 * (s[:, gov[0], :] + s[:, gov[1], :])
+        # The focal government against each issue's holder: their gap and mean salience
+        # (settled issues no longer strain relations, whatever factions do later).
+        gap = np.abs(x[:, focal, :] - x[:, other, every])  # (R, I)
+        joint = 0.5 * (s[:, focal, :] + s[:, other, every])
 
-        # 3. The relation index.
-        strain = (joint * gap / 100 * ~settled).sum(axis=1)
+        # 3. The relation index, one per counterpart.
+        strain = _per_counterpart(joint * gap / 100 * ~settled, holds)  # (R, D)
         target_r = params["relation-max"] - params["strain-scale"] * strain
         relation = np.where(np.isnan(relation), target_r, relation)
         relation = (
@@ -385,31 +450,34 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
         # matters to them.
         obstacle = ~settled & (gap > 5) & (joint >= params["obstacle-salience"])  # (R, I)
         open_gate = (inputs.gates[None] & obstacle[:, None, :]).any(axis=2)
-        capped = (open_gate & inputs.bilateral[None] & ~settled).any(axis=1)
+        capped = (
+            _per_counterpart(open_gate & inputs.bilateral[None] & ~settled, holds) > 0
+        )  # (R, D)
         relation = np.where(capped, np.minimum(relation, params["obstacle-ceiling"]), relation)
+        relation = np.where(active, relation, np.nan)
+        item_relation = relation[:, holder]  # (R, I) the relation of each issue's holder
 
         # 4. Talks, with tactics, beliefs and miscalculation; 5. ratification.
         agreed_now = np.zeros((runs, n_issues), dtype=bool)
         broke = np.zeros(runs, dtype=bool)
-        pressure = _domestic_pressure(x, weight, member, gov, inputs, consolidation)  # (R, 2)
+        pressure = _domestic_pressure(x, weight, member, inputs, consolidation, holds, active)
+        flex = params["concession-rate"] * np.stack(
+            [
+                np.full(n_issues, consolidation[inputs.focal]),
+                consolidation[inputs.counterparts[holder]],
+            ]
+        )  # (2, I)
         for k in range(n_talks):
-            running = (
-                inputs.available[t, k]
-                & (relation > params["talks-threshold"])
-                & (cooldown[:, k] <= 0)
-            )
             items = inputs.agenda[k][None, :] & ~settled  # (R, I)
             items &= ~(inputs.gates[None] & ~settled[:, None, :]).any(axis=2)
-            running &= items.any(axis=1)
+            items &= item_relation > params["talks-threshold"]
+            running = inputs.available[t, k] & (cooldown[:, k] <= 0) & items.any(axis=1)
             out_running[:, t, k] = running
-            flex = params["concession-rate"] * np.stack(
-                [consolidation[a_side], consolidation[b_side]]
-            )
-            toward = x[:, gov[1], :] - x[:, gov[0], :]
-            move = np.where(running[:, None] & items, 1.0, 0.0)
-            x[:, gov[0], :] += move * flex[0] * toward * (relation[:, None] > 0)
-            x[:, gov[1], :] -= move * flex[1] * toward * (relation[:, None] > 0)
-            true_gap = np.abs(x[:, gov[0], :] - x[:, gov[1], :])
+            toward = x[:, other, every] - x[:, focal, :]
+            move = np.where(running[:, None] & items & (item_relation > 0), toward, 0.0)
+            x[:, focal, :] += flex[0] * move
+            x[:, other, every] -= flex[1] * move
+            true_gap = np.abs(x[:, focal, :] - x[:, other, every])
             error = params["belief-error"] * (1 - params["belief-learning"]) ** exposure[:, k]
             seen = np.abs(
                 true_gap[:, None, :] + error[:, None, None] * draws.belief[:, t]
@@ -423,7 +491,7 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
             offered = np.where(either_all[:, None], thinks & all_thought[:, None], thinks)
             miscalculated = (offered & ~fits).any(axis=1) & running
             accepted = offered & fits & ~miscalculated[:, None] & running[:, None]
-            accepted &= _ratified(x, weight, member, gov, inputs, params, accepted)
+            accepted &= _ratified(x, weight, member, focal, other, inputs, params, accepted, holds)
             exposure[:, k] += running
             down = miscalculated & (draws.breakdown[:, t, k] < params["breakdown-probability"])
             out_breakdown[:, t, k] = down
@@ -431,45 +499,51 @@ def simulate(inputs: Inputs, params: Params, seeds: list[np.random.SeedSequence]
             broke |= down
             agreed_now |= accepted
         if agreed_now.any():
-            middle = 0.5 * (x[:, gov[0], :] + x[:, gov[1], :])
-            for g in gov:
-                x[:, g, :] = np.where(agreed_now, middle, x[:, g, :])
+            middle = 0.5 * (x[:, focal, :] + x[:, other, every])
+            x[:, focal, :] = np.where(agreed_now, middle, x[:, focal, :])
+            x[:, other, every] = np.where(agreed_now, middle, x[:, other, every])
         settled_at = np.where(agreed_now & (settled_at < 0), t, settled_at)
         settled |= agreed_now
-        relation = relation + params["agreement-gain"] * agreed_now.any(axis=1)
-        relation = relation - params["breakdown-drop"] * broke
+        relation = relation + params["agreement-gain"] * (_per_counterpart(agreed_now, holds) > 0)
+        relation = relation - params["breakdown-drop"] * broke[:, None]
 
-        # 6. Clashes.
-        border_gap = (joint * gap / 100 * (inputs.border & ~settled)).sum(axis=1)
-        troops = 1.0
+        # 6. Clashes, with each counterpart over the border sections it holds.
+        border_gap = _per_counterpart(
+            joint * gap / 100 * (inputs.border & ~settled), holds
+        )  # (R, D)
+        troops = np.ones((runs, n_sides))
         if inputs.troops >= 0:
-            troops = 1 + (100 - x[:, gov[1], inputs.troops]) / 100
+            troops[:, holder[inputs.troops]] = (
+                1 + (100 - x[:, other[inputs.troops], inputs.troops]) / 100
+            )
         hazard = (
             params["clash-hazard"] * np.exp(-params["clash-slope"] * relation) * border_gap * troops
         )
-        clash = draws.clash[:, t] < np.clip(hazard, 0, 0.5)
+        clash = draws.clash[:, t] < np.clip(np.nan_to_num(hazard), 0, 0.5)  # (R, D)
         relation = relation - params["clash-drop"] * clash
-        bump = params["clash-salience"] * clash[:, None]
-        for g in gov:
-            s[:, g, :] = np.where(inputs.border, np.clip(s[:, g, :] + bump, 0, 1), s[:, g, :])
+        bump = params["clash-salience"] * inputs.border  # (I,)
+        s[:, focal, :] = np.clip(s[:, focal, :] + bump * clash.any(axis=1)[:, None], 0, 1)
+        s[:, other, every] = np.clip(s[:, other, every] + bump * clash[:, holder], 0, 1)
         relation = np.clip(relation, -10, 10)
 
-        # 7. Events per CAMEO root.
+        # 7. Events per CAMEO root, with all counterparts together.
         rate = params["event-rate"]
+        low = np.nan_to_num(-relation, nan=0.0)
         rates = np.stack(
             [
                 rate * out_running[:, t].any(axis=1),
                 rate * agreed_now.any(axis=1) + 0.0,
-                rate * np.clip(-relation / 5, 0, None),
-                rate * np.clip(-relation / 10, 0, None),
-                rate * clash,
+                rate * np.clip(low / 5, 0, None).sum(axis=1),
+                rate * np.clip(low / 10, 0, None).sum(axis=1),
+                rate * clash.sum(axis=1),
             ],
             axis=1,
         )
         out_events[:, t] = _poisson_from_uniform(rates, draws.events[:, t])
         out_relation[:, t] = relation
         out_clash[:, t] = clash
-        out_positions[:, t] = x[:, inputs.speaker, :]
+        exists = member.any(axis=1)  # (S,)
+        out_positions[:, t] = np.where(exists[:, None], x[:, inputs.speaker, :], np.nan)
     return Outputs(
         out_relation, out_clash, out_running, out_breakdown, settled_at, out_positions, out_events
     )
@@ -479,42 +553,59 @@ def _domestic_pressure(
     x: Array,
     weight: Array,
     member: BoolArray,
-    gov: npt.NDArray[np.intp],
     inputs: Inputs,
     consolidation: Array,
+    holds: BoolArray,
+    active: BoolArray,
 ) -> Array:
-    """How hard each government's factions pull it on the border, times its leader's
-    weakness (1 - consolidation): 0-1, shaped (R, 2)."""
-    pressure = []
-    for side, g in enumerate(gov):
-        state = inputs.dyad[side]
+    """How hard each side's factions pull its government on the border, times its
+    leader's weakness (1 - consolidation): 0-1, shaped (R, 2). The other side's pressure
+    is the highest among the counterparts that exist."""
+
+    def of_state(state: int, issues: BoolArray) -> Array:
+        g = inputs.speaker[state]
         others = member[state] & (np.arange(len(inputs.actors)) != g)
-        w = weight[:, others, :] * inputs.border
+        w = weight[:, others, :] * (inputs.border & issues)
         pull = (w * np.abs(x[:, others, :] - x[:, g : g + 1, :]) / 100).sum(axis=(1, 2))
         total = _nonzero(weight[:, member[state], :].sum(axis=(1, 2)))
-        pressure.append(pull / total * (1 - consolidation[state]))
-    return np.stack(pressure, axis=1)
+        result: Array = pull / total * (1 - consolidation[state])
+        return result
+
+    every = np.ones(holds.shape[1], dtype=bool)
+    sides = [
+        of_state(int(state), holds[d]) for d, state in enumerate(inputs.counterparts) if active[d]
+    ]
+    return np.stack([of_state(inputs.focal, every), np.max(sides, axis=0)], axis=1)
 
 
 def _ratified(
     x: Array,
     weight: Array,
     member: BoolArray,
-    gov: npt.NDArray[np.intp],
+    focal: int,
+    other: npt.NDArray[np.intp],
     inputs: Inputs,
     params: Params,
     accepted: BoolArray,
+    holds: BoolArray,
 ) -> BoolArray:
-    """Whether each side's factions, by capability x salience, accept the settlement."""
-    middle = 0.5 * (x[:, gov[0], :] + x[:, gov[1], :])  # (R, I)
-    ok = np.ones(accepted.shape[0], dtype=bool)
-    for side in range(2):
-        state = inputs.dyad[side]
-        w = (weight[:, member[state], :] * accepted[:, None, :]).sum(axis=2)  # (R, F)
-        distance = (np.abs(x[:, member[state], :] - middle[:, None, :]) * accepted[:, None, :]).max(
+    """Whether the settlement is ratified: by the focal state's factions, and by each
+    counterpart's on the items it holds, by capability x salience. A package fails
+    whole if any of them refuses."""
+    every = np.arange(x.shape[2])
+    middle = 0.5 * (x[:, focal, :] + x[:, other, every])  # (R, I)
+
+    def content(state: int, items: BoolArray) -> npt.NDArray[np.bool_]:
+        w = (weight[:, member[state], :] * items[:, None, :]).sum(axis=2)  # (R, F)
+        distance = (np.abs(x[:, member[state], :] - middle[:, None, :]) * items[:, None, :]).max(
             axis=2
         )
-        content = distance <= params["ratification-radius"]
-        share = (w * content).sum(axis=1) / _nonzero(w.sum(axis=1))
-        ok &= share >= params["ratification-share"]
+        near = distance <= params["ratification-radius"]
+        share = (w * near).sum(axis=1) / _nonzero(w.sum(axis=1))
+        result: npt.NDArray[np.bool_] = share >= params["ratification-share"]
+        return result
+
+    ok = content(inputs.focal, accepted)
+    for d, state in enumerate(inputs.counterparts):
+        ok &= content(int(state), accepted & holds[d]) | ~(accepted & holds[d]).any(axis=1)
     return ok[:, None] & accepted

@@ -123,6 +123,9 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
     issues = {issue.id for issue in s.issues}
     states = {state.id for state in s.states}
     actors = {actor.id: actor for actor in s.actors}
+    yield from _check_successions(s, issues, states, set(actors))
+    born = {new.id for shock in s.shocks if shock.kind == "succession" for new in shock.successors}
+    states |= born
     leaders = {leader.id for leader in s.leaders}
     talks = {item.id for item in s.talks}
     for kind, ids in (
@@ -197,7 +200,9 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
                 )
     events = None if cited is None else cited.events
     for i, shock in enumerate(s.shocks):
-        yield from _check_shock(i, shock, s, issues, states, set(actors), leaders, talks, events)
+        yield from _check_shock(
+            i, shock, s, issues, states, set(actors) | born, leaders, talks, events
+        )
 
 
 def _check_shock(
@@ -237,9 +242,37 @@ def _check_shock(
     for state in getattr(shock, "tactics", {}):
         if state not in states:
             yield (*here, "tactics", state), f"unknown state {state!r}"
-    for j, successor in enumerate(getattr(shock, "successors", ())):
-        if successor.id in states or successor.id in actors:
-            yield (*here, "successors", j, "id"), f"{successor.id!r} already exists"
-        for k, issue_id in enumerate(successor.issues):
-            if issue_id not in issues:
-                yield (*here, "successors", j, "issues", k), f"unknown issue {issue_id!r}"
+
+
+def _check_successions(
+    s: Scenario, issues: set[str], states: set[str], actors: set[str]
+) -> Iterator[tuple[FieldPath, str]]:
+    """Successions split the dyad's second state (or one of its successors), in date
+    order, into new states whose ids are not taken, each issue going to one of them."""
+    splittable = {s.dyad[1]}
+    taken = states | actors
+    for i, shock in enumerate(s.shocks):
+        if shock.kind != "succession":
+            continue
+        here = ("shocks", i)
+        if shock.state not in splittable:
+            yield (
+                (*here, "state"),
+                f"{shock.state!r} cannot split: only {s.dyad[1]!r} or its successors can",
+            )
+        splittable.discard(shock.state)
+        listed: set[str] = set()
+        for j, successor in enumerate(shock.successors):
+            if successor.id in taken:
+                yield (*here, "successors", j, "id"), f"{successor.id!r} already exists"
+            taken.add(successor.id)
+            splittable.add(successor.id)
+            for k, issue_id in enumerate(successor.issues):
+                if issue_id not in issues:
+                    yield (*here, "successors", j, "issues", k), f"unknown issue {issue_id!r}"
+                elif issue_id in listed:
+                    yield (
+                        (*here, "successors", j, "issues", k),
+                        f"{issue_id!r} already goes to another successor",
+                    )
+                listed.add(issue_id)

@@ -211,15 +211,28 @@ class TalksShock(_Shock):
 
 
 class Successor(_Frozen):
+    """A new state, with one actor of the same id as its government."""
+
     id: Identifier
     name: Text
-    issues: tuple[Identifier, ...] = ()
+    issues: tuple[Identifier, ...] = Field(
+        default=(),
+        description="The issues this successor holds; the first successor holds the rest.",
+    )
     share: float = Field(gt=0, le=1, description="Share of the predecessor's capability.")
     cow: int | None = None
+    record_actor: Identifier | None = None
 
 
 class SuccessionShock(_Shock):
-    """A state splits into successors, which inherit the issues they hold."""
+    """A state splits into successors, which inherit the issues they hold.
+
+    Each successor's government starts from the predecessor government's positions and
+    saliences at that moment, with ``share`` of its capability; its relation with the
+    other side starts from the predecessor's. The first successor is the continuing
+    state: it holds every issue no other successor lists, and the predecessor's
+    factions become its factions. Talks the predecessor was in go on with all of them.
+    """
 
     kind: Literal["succession"]
     state: Identifier
