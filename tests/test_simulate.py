@@ -112,6 +112,7 @@ def test_out_writes_parquet_once(tmp_path: Path, parley_cli) -> None:
     assert len(relation) == 3 * 169  # quarters from 1949-10 to 1991-12
     assert {p.name for p in out.iterdir()} == {
         "relation.parquet", "agreements.parquet", "talks.parquet", "events.parquet", "positions.parquet",
+        "catalog.duckdb", "chunks",
     }  # fmt: skip
     again = parley_cli("run", "sino-soviet", "--runs", "3", "--out", out)
     assert again.code == 2

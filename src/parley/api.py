@@ -5,6 +5,7 @@ Each returns plain data (DataFrames, lists, dicts); formatting belongs to the ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
@@ -16,6 +17,8 @@ from parley.errors import CorpusError, InputError, Location, QueryError
 from parley.experiments.bargain import MODELS, BargainResult, bargain
 from parley.experiments.counterfactual import paired_differences
 from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
+from parley.experiments.executors import open_executor
+from parley.experiments.store import RunStore
 from parley.experiments.summary import summarize
 from parley.model.bargaining import EUOptions
 from parley.record import load as _load
@@ -31,6 +34,7 @@ __all__ = [
     "BargainResult",
     "CheckReport",
     "EUOptions",
+    "Execution",
     "bargain",
     "check_record",
     "check_scenario",
@@ -174,18 +178,38 @@ def scenario_schema() -> dict[str, Any]:
     return schema
 
 
+@dataclass(frozen=True)
+class Execution:
+    """Where and how an ensemble runs; none of it changes a result.
+
+    ``workers`` local processes (1: this process), or the Dask scheduler at
+    ``scheduler``; ``out`` a folder for the tables, chunk files and run catalog, which
+    ``resume`` continues; ``progress`` is called with (chunks done, chunks in all).
+    """
+
+    workers: int | None = 1
+    scheduler: str | None = None
+    out: Path | None = None
+    resume: bool = False
+    progress: Callable[[int, int], None] | None = None
+
+
 def run_scenario(
     scenario: PathLike | Scenario,
     runs: int = 100,
     seed: int = 0,
     overrides: tuple[str, ...] = (),
     chunk: int | None = None,
+    execution: Execution | None = None,
 ) -> Ensemble:
     """Run a scenario (a built-in name, a file, or a Scenario) ``runs`` times from ``seed``."""
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if overrides:
         model = apply_overrides(model, overrides)
-    return run_ensemble(model, runs, seed, chunk)
+    how = execution or Execution()
+    store = None if how.out is None else RunStore(how.out, how.resume)
+    with open_executor(how.workers, how.scheduler) as executor:
+        return run_ensemble(model, runs, seed, chunk, executor, store, overrides, how.progress)
 
 
 def run_summary(ensemble: Ensemble) -> dict[str, Any]:
@@ -204,15 +228,20 @@ def compare_scenario(
 
 
 def counterfactual(
-    scenario: PathLike | Scenario, overrides: tuple[str, ...], runs: int = 100, seed: int = 0
+    scenario: PathLike | Scenario,
+    overrides: tuple[str, ...],
+    runs: int = 100,
+    seed: int = 0,
+    chunk: int | None = None,
+    execution: Execution | None = None,
 ) -> dict[str, Any]:
     """The scenario with and without ``overrides``, on paired seeds, and the differences."""
     if not overrides:
         raise InputError(
             "a counterfactual needs at least one --set", Location("--set"), "PATH=VALUE"
         )
-    base = run_scenario(scenario, runs, seed)
-    changed = run_scenario(base.scenario, runs, seed, overrides)
+    base = run_scenario(scenario, runs, seed, (), chunk, execution)
+    changed = run_scenario(base.scenario, runs, seed, overrides, chunk, execution)
     return {
         "scenario": base.scenario.name,
         "runs": runs,

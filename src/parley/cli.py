@@ -6,6 +6,8 @@ import dataclasses
 import enum
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,11 +15,19 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from typer.exceptions import Abort, TyperException
 
 from parley import api
-from parley.errors import ParleyError
+from parley.errors import InputError, Location, ParleyError
 from parley.record import dates
 
 __all__ = ["app", "main"]
@@ -299,24 +309,80 @@ Overrides = Annotated[
 ]
 
 
+Workers = Annotated[
+    int | None,
+    typer.Option(min=1, help="Local processes to run chunks in (default: the number of cores)."),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(help="Run chunks on a Dask cluster instead: tcp://HOST:PORT."),
+]
+Chunk = Annotated[int, typer.Option(min=1, help="Runs per chunk (a task).")]
+Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+
+
+@contextmanager
+def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar with an ETA on stderr, fed with (done, total); None if quiet or
+    if stderr is not a terminal (a pipe or a file gets no bar)."""
+    terminal = Console(stderr=True)
+    if quiet or not terminal.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=terminal, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _execution(
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None,
+    out: Path | None = None,
+    resume: bool = False,
+) -> api.Execution:
+    return api.Execution(workers, scheduler, out, resume, progress)
+
+
 @app.command("run")
 def run(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
     runs: Annotated[int, typer.Option(min=1)] = 100,
     seed: Annotated[int, typer.Option(min=0)] = 0,
     set_: Overrides = None,
-    out: Annotated[Path | None, typer.Option(help="Write tidy Parquet tables here.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Keep Parquet tables, chunks and a run catalog here.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Go on with an interrupted run in --out.")
+    ] = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
     format: Annotated[
         TableOrJson, typer.Option("--format", case_sensitive=False)
     ] = TableOrJson.table,
 ) -> None:
     """Run a scenario: the relation by year, clashes, agreements and talks."""
-    ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()))
+    if resume and out is None:
+        raise InputError("--resume needs the --out folder to go on with", Location("--resume"))
+    with _progress(quiet, "chunks") as progress:
+        how = _execution(workers, scheduler, progress, out, resume)
+        ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()), chunk, how)
     summary = api.run_summary(ensemble)
-    if out is not None:
-        from parley.experiments.store import write_tables
-
-        write_tables(ensemble.tables(), out)
     if format is TableOrJson.json:
         _json(summary)
         return
@@ -380,12 +446,18 @@ def counterfactual(
     set_: Overrides = None,
     runs: Annotated[int, typer.Option(min=1)] = 100,
     seed: Annotated[int, typer.Option(min=0)] = 0,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
     format: Annotated[
         TableOrJson, typer.Option("--format", case_sensitive=False)
     ] = TableOrJson.table,
 ) -> None:
     """Baseline against intervention on paired seeds: differences with 95% intervals."""
-    result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed)
+    with _progress(quiet, "chunks") as progress:
+        how = _execution(workers, scheduler, progress)
+        result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed, chunk, how)
     if format is TableOrJson.json:
         _json(result)
         return
@@ -402,6 +474,10 @@ def compare(
     runs: Annotated[int, typer.Option(min=1)] = 100,
     seed: Annotated[int, typer.Option(min=0)] = 0,
     set_: Overrides = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
     index: Annotated[
         Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
     ] = None,
@@ -413,7 +489,9 @@ def compare(
     ] = TableOrJson.json,
 ) -> None:
     """Score a scenario's runs against the record."""
-    ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()))
+    with _progress(quiet, "chunks") as progress:
+        how = _execution(workers, scheduler, progress)
+        ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()), chunk, how)
     scores = api.compare_scenario(ensemble, calibrate_until, index)
     if format is TableOrJson.json:
         _json(scores)

@@ -1,13 +1,16 @@
 """Run a scenario many times, in chunks, and gather tidy tables.
 
 Seeds come from ``numpy.random.SeedSequence(seed).spawn(runs)``; run ``k`` always gets
-the ``k``-th child, so the results do not depend on how the runs are split into chunks.
+the ``k``-th child, so the results do not depend on how the runs are split into chunks,
+nor on where the chunks run.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import hashlib
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +19,12 @@ import pandas as pd
 from pydantic import ValidationError
 
 from parley.errors import InputError, Location
+from parley.experiments.executors import Executor, InProcess, Task
+from parley.experiments.store import RunMeta, RunStore
 from parley.model.simulate import ROOTS, Inputs, Outputs, Params, compile_inputs, simulate
 from parley.scenario.schema import Scenario
 
-__all__ = ["Ensemble", "apply_overrides", "run_ensemble"]
+__all__ = ["Ensemble", "apply_overrides", "run_ensemble", "scenario_sha256"]
 
 
 @dataclass(frozen=True)
@@ -74,27 +79,85 @@ class Ensemble:
         }
 
 
-def run_ensemble(scenario: Scenario, runs: int, seed: int, chunk: int | None = None) -> Ensemble:
-    """Run ``runs`` runs from ``seed``, ``chunk`` runs at a time (all at once by default)."""
+def _chunk_outputs(scenario: Scenario, seed: int, first_run: int, runs: int) -> Outputs:
+    """Runs ``first_run`` to ``first_run + runs - 1`` of the ensemble from ``seed``.
+
+    Run ``k``'s seed is the ``k``-th child of ``SeedSequence(seed)``, built directly, so a
+    chunk needs neither the other runs' seeds nor anything from the process that made it.
+    """
+    seeds = [
+        np.random.SeedSequence(seed, spawn_key=(k,)) for k in range(first_run, first_run + runs)
+    ]
+    return simulate(compile_inputs(scenario), Params.from_scenario(scenario), seeds)
+
+
+def _timed_chunk(scenario: Scenario, seed: int, first_run: int, runs: int) -> tuple[Outputs, float]:
+    started = time.perf_counter()
+    outputs = _chunk_outputs(scenario, seed, first_run, runs)
+    return outputs, time.perf_counter() - started
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """The sha256 of a scenario's canonical JSON (overrides included)."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+def run_ensemble(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    chunk: int | None = None,
+    executor: Executor | None = None,
+    store: RunStore | None = None,
+    overrides: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Ensemble:
+    """Run ``runs`` runs from ``seed``, ``chunk`` runs at a time (all at once by default).
+
+    ``executor`` says where chunks run (here by default); ``store`` keeps each finished
+    chunk and the catalog, and skips the chunks a resumed run already has; ``progress``
+    is called with (chunks done, chunks in all) as chunks finish. None of them changes a
+    result.
+    """
     if runs < 1:
         raise InputError("runs must be 1 or more", Location("--runs"), "N >= 1")
+    if chunk is not None and chunk < 1:
+        raise InputError("a chunk must hold 1 run or more", Location("--chunk"), "N >= 1")
     try:
-        params = Params.from_scenario(scenario)
+        Params.from_scenario(scenario)
     except ValueError as exc:
         raise InputError(str(exc), Location(scenario.name, field="parameters")) from None
     inputs = compile_inputs(scenario)
-    seeds = np.random.SeedSequence(seed).spawn(runs)
     size = chunk or runs
-    parts = [
-        simulate(inputs, params, seeds[start : start + size]) for start in range(0, runs, size)
-    ]
+    starts = list(range(0, runs, size))
+    sizes = {n: min(size, runs - start) for n, start in enumerate(starts)}
+    executor = executor or InProcess()
+    done: dict[int, Outputs] = {}
+    if store is not None:
+        meta = RunMeta(scenario.name, scenario_sha256(scenario), tuple(overrides), seed, runs, size)
+        store.start(meta, executor.name)
+        done = store.finished(sizes)
+    todo = [n for n in range(len(starts)) if n not in done]
+    tasks = [Task(_timed_chunk, (scenario, seed, starts[n], sizes[n])) for n in todo]
+    if progress:
+        progress(len(done), len(starts))
+    for position, (outputs, seconds) in executor.run(tasks):
+        n = todo[position]
+        done[n] = outputs
+        if store is not None:
+            store.save(n, starts[n], outputs, seconds)
+        if progress:
+            progress(len(done), len(starts))
     merged = Outputs(
         *(
-            np.concatenate([getattr(p, name) for p in parts])
+            np.concatenate([getattr(done[n], name) for n in range(len(starts))])
             for name in Outputs.__dataclass_fields__
         )
     )
-    return Ensemble(scenario, inputs, merged, seed)
+    ensemble = Ensemble(scenario, inputs, merged, seed)
+    if store is not None:
+        store.finish(ensemble.tables())
+    return ensemble
 
 
 def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
