@@ -35,6 +35,7 @@ __all__ = [
     "CheckReport",
     "EUOptions",
     "Execution",
+    "apply_overrides",
     "bargain",
     "check_record",
     "check_scenario",

@@ -309,6 +309,24 @@ Overrides = Annotated[
 ]
 
 
+ParamsFile = Annotated[
+    Path | None,
+    typer.Option("--params", help="A parameter overlay, as written by parley calibrate."),
+]
+
+
+def _model(
+    scenario: str, params: Path | None, set_: list[str] | None
+) -> tuple[Any, tuple[str, ...]]:
+    """The scenario, and its overrides: the overlay's parameters, then each --set."""
+    from parley.experiments.calibrate import read_overlay
+
+    model = api.load_scenario(scenario)
+    overlay = read_overlay(params, model) if params is not None else {}
+    overrides = tuple(f"parameters.{name}.value={value!r}" for name, value in overlay.items())
+    return model, overrides + tuple(set_ or ())
+
+
 Workers = Annotated[
     int | None,
     typer.Option(min=1, help="Local processes to run chunks in (default: the number of cores)."),
@@ -362,6 +380,7 @@ def run(
     runs: Annotated[int, typer.Option(min=1)] = 100,
     seed: Annotated[int, typer.Option(min=0)] = 0,
     set_: Overrides = None,
+    params: ParamsFile = None,
     out: Annotated[
         Path | None, typer.Option(help="Keep Parquet tables, chunks and a run catalog here.")
     ] = None,
@@ -379,9 +398,10 @@ def run(
     """Run a scenario: the relation by year, clashes, agreements and talks."""
     if resume and out is None:
         raise InputError("--resume needs the --out folder to go on with", Location("--resume"))
+    model, overrides = _model(scenario, params, set_)
     with _progress(quiet, "chunks") as progress:
         how = _execution(workers, scheduler, progress, out, resume)
-        ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()), chunk, how)
+        ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
     summary = api.run_summary(ensemble)
     if format is TableOrJson.json:
         _json(summary)
@@ -474,6 +494,7 @@ def compare(
     runs: Annotated[int, typer.Option(min=1)] = 100,
     seed: Annotated[int, typer.Option(min=0)] = 0,
     set_: Overrides = None,
+    params: ParamsFile = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
     chunk: Chunk = 500,
@@ -489,9 +510,10 @@ def compare(
     ] = TableOrJson.json,
 ) -> None:
     """Score a scenario's runs against the record."""
+    model, overrides = _model(scenario, params, set_)
     with _progress(quiet, "chunks") as progress:
         how = _execution(workers, scheduler, progress)
-        ensemble = api.run_scenario(scenario, runs, seed, tuple(set_ or ()), chunk, how)
+        ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
     scores = api.compare_scenario(ensemble, calibrate_until, index)
     if format is TableOrJson.json:
         _json(scores)
@@ -509,6 +531,137 @@ def compare(
         ]
     )
     console.print(_rich_table(outcomes.round(3), title="Dated outcomes"))
+
+
+class MethodChoice(enum.StrEnum):
+    morris = "morris"
+    sobol = "sobol"
+
+
+@app.command("sensitivity")
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    method: Annotated[MethodChoice, typer.Option(case_sensitive=False)] = MethodChoice.morris,
+    params: Annotated[
+        str | None, typer.Option(help="Parameters to vary, comma-separated (default: all).")
+    ] = None,
+    samples: Annotated[
+        int, typer.Option(min=2, help="Morris trajectories, or Sobol base samples.")
+    ] = 10,
+    runs: Annotated[int, typer.Option(min=1, help="Runs per sample.")] = 50,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write samples, indices (Parquet) and a plot here.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
+    from parley.experiments import sensitivity as sa
+    from parley.experiments.executors import open_executor
+    from parley.experiments.store import atomic_write, write_tables
+
+    if out is not None and out.exists() and any(out.iterdir()):
+        raise InputError("results are already there", Location(str(out)), "a new --out folder")
+    model = api.load_scenario(scenario)
+    if set_:
+        model = api.apply_overrides(model, tuple(set_))
+    names = [name.strip() for name in params.split(",")] if params else None
+    with _progress(quiet, "samples") as progress, open_executor(workers, scheduler) as executor:
+        result = sa.sensitivity(model, method.value, names, samples, runs, seed, executor, progress)
+    if out is not None:
+        write_tables({"samples": result.samples, "indices": result.indices}, out)
+        atomic_write(out / "sensitivity.png", lambda path: sa.plot(result, path))
+    if format is TableOrJson.json:
+        _json({"method": result.method, "indices": result.indices.to_dict("records")})
+        return
+    order = "mu_star" if result.method == "morris" else "ST"
+    for metric, rows in result.indices.groupby("metric", sort=False):
+        top = rows.sort_values(order, ascending=False).head(5).drop(columns="metric")
+        console.print(
+            _rich_table(top.round(4), title=f"{metric}: the 5 parameters that matter most")
+        )
+
+
+@app.command("calibrate")
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    until: Annotated[int, typer.Option(help="Fit to the record up to this year, and no later.")],
+    budget: Annotated[int, typer.Option(min=1, help="Parameter sets to try.")] = 40,
+    params: Annotated[
+        str | None, typer.Option(help="Parameters to fit, comma-separated (default: all).")
+    ] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Runs per parameter set.")] = 50,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the fitted parameters here, for --params.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Fit parameters to the record up to --until; score the fit before and after it."""
+    from parley.experiments import calibrate as cal
+    from parley.experiments.executors import open_executor
+
+    if out is not None and out.exists():
+        raise InputError("the file is already there", Location(str(out)), "a new --out file")
+    model = api.load_scenario(scenario)
+    if set_:
+        model = api.apply_overrides(model, tuple(set_))
+    targets = cal.targets_until(model, api.load_record(), until)
+    names = [name.strip() for name in params.split(",")] if params else None
+    with _progress(quiet, "parameter sets") as progress, open_executor(workers, scheduler) as ex:
+        found = cal.calibrate(model, targets, names, budget, runs, seed, ex, progress)
+    # Only now, with the fit done, are the years after --until looked at.
+    overrides = tuple(f"parameters.{k}.value={v!r}" for k, v in found["parameters"].items())
+    scores = {
+        label: api.compare_scenario(api.run_scenario(model, runs, seed, sets), until)
+        for label, sets in (("before", ()), ("after", overrides))
+    }
+    result = {
+        "scenario": model.name,
+        "until": until,
+        "parameters": found["parameters"],
+        "in_sample_fit": {"before": found["baseline_fit"], "after": found["fit"]},
+        "out_of_sample": {k: v["out_of_sample"] for k, v in scores.items()},
+        "in_sample": {k: v["in_sample"] for k, v in scores.items()},
+    }
+    if out is not None:
+        header = [
+            f"Fitted by parley calibrate {model.name} --until {until} --budget {budget} "
+            f"--runs {runs} --seed {seed}",
+            f"In-sample fit (to {until}): {found['baseline_fit']['fit']:.3f} before, "
+            f"{found['fit']['fit']:.3f} after.",
+        ]
+        cal.write_overlay(out, found["parameters"], header)
+    if format is TableOrJson.json:
+        _json(result)
+        return
+    rows = [
+        {"": label, "fit to " + str(until): result["in_sample_fit"][label]["fit"],
+         "spearman to " + str(until): result["in_sample"][label]["spearman"],
+         "spearman after": result["out_of_sample"][label]["spearman"],
+         "sign agreement after": result["out_of_sample"][label]["sign_agreement"]}
+        for label in ("before", "after")
+    ]  # fmt: skip
+    console.print(_rich_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
+    changed = pd.DataFrame(
+        [
+            {"parameter": k, "before": model.parameters[k].value, "after": v}
+            for k, v in found["parameters"].items()
+        ]
+    )
+    console.print(_rich_table(changed.round(4), title="Parameters"))
 
 
 class ModelChoice(enum.StrEnum):

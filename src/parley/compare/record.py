@@ -16,7 +16,7 @@ from parley.record import dates as _dates
 from parley.record import query
 from parley.record.query import RecordTables
 
-__all__ = ["OUTCOMES", "compare_to_record"]
+__all__ = ["OUTCOMES", "compare_to_record", "yearly_index"]
 
 # The dated outcomes the record gives for each built-in scenario, and the record events
 # that date them: (issue settled, or "clash"; event id).
@@ -33,6 +33,12 @@ OUTCOMES = {
 }
 
 
+def yearly_index(record: RecordTables) -> dict[int, float]:
+    """The record's net Goldstein index by year."""
+    frame = query.record_index(record, by="year")
+    return {int(p): float(v) for p, v in zip(frame["period"], frame["net_goldstein"], strict=True)}
+
+
 def compare_to_record(
     ensemble: Ensemble,
     record: RecordTables,
@@ -40,13 +46,13 @@ def compare_to_record(
     index: Path | str | None = None,
     first_year: int = 1950,
     last_year: int = 1991,
+    observed: dict[int, float] | None = None,
 ) -> dict[str, Any]:
-    """Score an ensemble against the record: rank and sign of yearly R, Brier of outcomes."""
-    observed_index = query.record_index(record, by="year")
-    observed = {
-        int(p): float(v)
-        for p, v in zip(observed_index["period"], observed_index["net_goldstein"], strict=True)
-    }
+    """Score an ensemble against the record: rank and sign of yearly R, Brier of outcomes.
+
+    ``observed`` is the record's yearly index, if already at hand (``yearly_index``).
+    """
+    observed = yearly_index(record) if observed is None else observed
     yearly = {year: float(np.median(values)) for year, values in yearly_relation(ensemble).items()}
     years = [y for y in range(first_year, last_year + 1) if y in yearly and y in observed]
 

@@ -34,7 +34,7 @@ import pandas as pd
 from parley.errors import InputError, Location
 from parley.model.simulate import Outputs
 
-__all__ = ["CATALOG", "RunMeta", "RunStore", "write_tables"]
+__all__ = ["CATALOG", "RunMeta", "RunStore", "atomic_write", "write_tables"]
 
 CATALOG = "catalog.duckdb"
 _SCHEMA = """
@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 """
 
 
-def _atomic(target: Path, write: Callable[[str], None]) -> None:
+def atomic_write(target: Path, write: Callable[[str], None]) -> None:
     """Write through ``write(temporary_path)``, then rename onto ``target``."""
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -76,7 +76,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, overwrite: bool = F
         def write(path: str, frame: pd.DataFrame = frame) -> None:
             frame.to_parquet(path, index=False)
 
-        _atomic(targets[name], write)
+        atomic_write(targets[name], write)
     return list(targets.values())
 
 
@@ -180,7 +180,7 @@ class RunStore:
             with open(path, "wb") as handle:
                 np.savez(handle, **arrays)
 
-        _atomic(target, write)
+        atomic_write(target, write)
         with duckdb.connect(str(self.catalog)) as con:
             con.execute("DELETE FROM chunks WHERE chunk = ?", [chunk])
             con.execute(

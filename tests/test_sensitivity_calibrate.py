@@ -1,0 +1,133 @@
+"""Sensitivity analysis with SALib, and calibration that never sees the years after its cut."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from parley.api import load_record, load_scenario
+from parley.errors import InputError
+from parley.experiments import calibrate as cal
+from parley.experiments.sensitivity import sensitivity
+
+from .conftest import run_parley
+
+SCENARIO = load_scenario("sino-soviet")
+
+
+def test_morris_finds_a_parameter_without_effect() -> None:
+    # The event rate only sets how many events are drawn: it moves no metric.
+    names = ("clash-hazard", "strain-scale", "event-rate")
+    result = sensitivity(SCENARIO, "morris", names, samples=2, runs=8, seed=1)
+    assert len(result.samples) == 2 * (len(names) + 1)
+    assert set(result.indices["parameter"]) == set(names)
+    assert {"mu_star", "sigma", "mu_star_conf"} <= set(result.indices.columns)
+    rate = result.indices[result.indices["parameter"] == "event-rate"]
+    assert (rate["mu_star"] == 0).all()
+    hazard = result.indices[
+        (result.indices["parameter"] == "clash-hazard")
+        & (result.indices["metric"] == "first-armed-clash.probability")
+    ]
+    assert float(hazard["mu_star"].iloc[0]) > 0
+
+
+def test_sobol_reports_first_and_total_order() -> None:
+    result = sensitivity(SCENARIO, "sobol", ("clash-hazard", "event-rate"), samples=4, runs=4)
+    assert len(result.samples) == 4 * (2 + 2)
+    assert {"S1", "ST", "S1_conf", "ST_conf"} <= set(result.indices.columns)
+
+
+def test_sensitivity_command_writes_tables_and_a_plot(tmp_path: Path) -> None:
+    out = tmp_path / "sa"
+    args = ["sensitivity", "sino-soviet", "--params", "clash-hazard,strain-scale",
+            "--samples", "2", "--runs", "4", "--workers", "1", "--quiet"]  # fmt: skip
+    result = run_parley(*args, "--out", out)
+    assert result.code == 0, result.stderr
+    assert {p.name for p in out.iterdir()} == {
+        "samples.parquet",
+        "indices.parquet",
+        "sensitivity.png",
+    }
+    assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(pd.read_parquet(out / "samples.parquet")) == 2 * 3
+    again = run_parley(*args, "--out", out)
+    assert again.code == 2
+    assert "already there" in again.stderr
+    unknown = run_parley("sensitivity", "sino-soviet", "--params", "clash-hazzard", "--quiet")
+    assert unknown.code == 2
+    assert "no parameter 'clash-hazzard'" in unknown.stderr
+
+
+def _cut(record, until: int):  # type: ignore[no-untyped-def]
+    """The record without any event that starts after ``until``."""
+    kept = [e for e in record.record.events if int(str(e.date)[:4].replace("X", "0")) <= until]
+    events = record.events[record.events["id"].isin({e.id for e in kept})]
+    return dataclasses.replace(
+        record, record=dataclasses.replace(record.record, events=tuple(kept)), events=events
+    )
+
+
+def test_calibration_never_sees_the_years_after_its_cut() -> None:
+    record = load_record()
+    full, cut = (
+        cal.targets_until(SCENARIO, record, 1979),
+        cal.targets_until(SCENARIO, _cut(record, 1979), 1979),
+    )
+    assert full == cut
+    assert max(full.index) == 1979
+    assert [name for name, *_ in full.outcomes] == ["first-armed-clash"]
+    names = ("clash-hazard", "strain-scale")
+    a = cal.calibrate(SCENARIO, full, names, budget=3, runs=6, seed=2)
+    b = cal.calibrate(SCENARIO, cut, names, budget=3, runs=6, seed=2)
+    assert a == b
+    assert a["fit"]["fit"] >= a["baseline_fit"]["fit"]
+    assert len(a["tried"]) == 4  # the scenario's own values, then the budget
+
+
+def test_the_fit_ignores_model_years_after_the_cut() -> None:
+    from parley.api import run_scenario
+
+    targets = cal.targets_until(SCENARIO, load_record(), 1965)
+    ensemble = run_scenario(SCENARIO, 10, 3)
+    later = dataclasses.replace(
+        ensemble,
+        outputs=dataclasses.replace(
+            ensemble.outputs,
+            relation=np.where(
+                np.array([d.year > 1965 for d in ensemble.inputs.steps])[None, :, None],
+                -ensemble.outputs.relation,
+                ensemble.outputs.relation,
+            ),
+        ),
+    )
+    assert cal.fit(ensemble, targets) == cal.fit(later, targets)
+
+
+def test_an_overlay_round_trips_and_bad_ones_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "fit.yaml"
+    cal.write_overlay(path, {"clash-hazard": 0.02, "strain-scale": 7.5}, ["a test"])
+    assert cal.read_overlay(path, SCENARIO) == {"clash-hazard": 0.02, "strain-scale": 7.5}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("parameters:\n  clash-hazard: 0.02\n  strain-scale: 99\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"99 is not a number in \[1.0, 15.0\]") as caught:
+        cal.read_overlay(bad, SCENARIO)
+    assert caught.value.location.line == 3
+    result = run_parley("run", "sino-soviet", "--runs", "2", "--params", bad)
+    assert result.code == 2
+    assert f"{bad}:3:" in result.stderr
+
+
+def test_calibrate_command_writes_an_overlay_that_run_applies(tmp_path: Path) -> None:
+    out = tmp_path / "fit.yaml"
+    result = run_parley(
+        "calibrate", "sino-soviet", "--until", "1979", "--budget", "2", "--runs", "5",
+        "--params", "clash-hazard", "--workers", "1", "--quiet", "--out", out, "--format", "json",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Fitted by parley calibrate")
+    applied = run_parley("run", "sino-soviet", "--runs", "5", "--params", out, "--quiet")
+    assert applied.code == 0, applied.stderr
