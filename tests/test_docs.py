@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,10 +42,28 @@ def _label(block: tuple[str, int, str]) -> str:
 def test_console_example_runs(block: tuple[str, int, str]) -> None:
     commands = [line[2:] for line in block[2].splitlines() if line.startswith("$ ")]
     assert commands, "a console block with no command"
-    for command in commands:
-        done = _shell(command)
-        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-        assert done.stdout.strip(), f"{command} printed nothing"
+    background = []  # "COMMAND &" starts a server for the rest of the block
+    try:
+        for command in commands:
+            if command.endswith(" &"):
+                background.append(_start(command[:-2]))
+                continue
+            done = _shell(command)
+            assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+            assert done.stdout.strip(), f"{command} printed nothing"
+    finally:
+        for process in background:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+
+
+def _start(command: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return subprocess.Popen(
+        command, shell=True, cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("block", _blocks("python"), ids=_label)
