@@ -50,6 +50,7 @@ __all__ = [
     "record_events",
     "record_index",
     "record_timeline",
+    "report",
     "run_scenario",
     "scenario_schema",
 ]
@@ -226,6 +227,44 @@ def compare_scenario(
     """Score an ensemble against the built-in record: rank and sign of yearly R, Brier of
     dated outcomes, in and out of sample; with ``index``, against the user's series too."""
     return compare_to_record(ensemble, load_record(), calibrate_until, index)
+
+
+def report(
+    scenario: PathLike | Scenario,
+    runs: int = 100,
+    seed: int = 0,
+    overrides: tuple[str, ...] = (),
+    index: PathLike | None = None,
+    chunk: int | None = None,
+    execution: Execution | None = None,
+) -> str:
+    """The self-contained HTML report of a scenario: its runs against the record and, with
+    ``overrides``, the counterfactual on paired seeds."""
+    from parley.compare.record import OUTCOMES, _external_index, yearly_index
+    from parley.report.html import ReportInputs, render
+
+    base = run_scenario(scenario, runs, seed, (), chunk, execution)
+    record = load_record()
+    scores = None
+    if base.scenario.name in OUTCOMES:
+        scores = compare_to_record(base, record, index=index)
+    intervention = differences = None
+    if overrides:
+        intervention = run_scenario(base.scenario, runs, seed, overrides, chunk, execution)
+        differences = paired_differences(base, intervention)
+    return render(
+        ReportInputs(
+            ensemble=base,
+            summary=summarize(base),
+            scores=scores,
+            record=record,
+            record_index=yearly_index(record),
+            external=None if index is None else _external_index(Path(index)),
+            intervention=intervention,
+            overrides=overrides,
+            differences=differences or (),
+        )
+    )
 
 
 def counterfactual(

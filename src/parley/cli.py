@@ -588,6 +588,41 @@ def sensitivity(
         )
 
 
+@app.command("report")
+def report(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    out: Annotated[Path, typer.Option(help="The HTML file to write.")],
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    params: ParamsFile = None,
+    index: Annotated[
+        Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
+) -> None:
+    """Write one self-contained HTML report: runs against the record, and --set's effect.
+
+    The file is replaced only once the new report is complete."""
+    from parley.experiments.store import atomic_write
+
+    model, overrides = _model(scenario, params, None)
+    if overrides:
+        model = api.apply_overrides(model, overrides)
+    with _progress(quiet, "chunks") as progress:
+        how = _execution(workers, scheduler, progress)
+        page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
+
+    def write(path: str) -> None:
+        Path(path).write_text(page, encoding="utf-8")
+
+    atomic_write(out, write)
+    typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
+
+
 @app.command("calibrate")
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],

@@ -1,0 +1,163 @@
+"""The report's figures, drawn with Matplotlib and returned as inline SVG text.
+
+Each function takes ensembles or record tables and returns one ``<svg>`` element, with
+its text kept as text (not paths), so that the report needs no file beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from parley.experiments.ensemble import Ensemble
+from parley.experiments.summary import counterpart_name, settlement_years, yearly_relation
+
+__all__ = ["outcomes_figure", "positions_figure", "relation_figure", "timeline_figure"]
+
+plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False})
+COLOURS = ("#1f5f8b", "#b8452f", "#3d7a3d", "#8a5a9e", "#b0892a", "#555555")
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    blank = {"Date": None, "Creator": None, "Format": None, "Type": None}  # no metadata block
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata=blank)
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prologue: the SVG sits inside HTML
+
+
+def relation_figure(
+    ensembles: Sequence[tuple[str, Ensemble]],
+    record: dict[int, float] | None = None,
+    external: dict[int, float] | None = None,
+) -> str:
+    """R by year: each ensemble's median and 5-95% band per counterpart, and the record's
+    yearly net Goldstein index (and the user's index) on a second axis."""
+    figure, axis = plt.subplots(figsize=(9, 3.6))
+    colour = iter(COLOURS)
+    for label, ensemble in ensembles:
+        for d in range(len(ensemble.inputs.counterparts)):
+            yearly = yearly_relation(ensemble, d)
+            if not yearly:
+                continue
+            years = np.array(list(yearly))
+            values = np.stack(list(yearly.values()))
+            name = (
+                label
+                if len(ensemble.inputs.counterparts) == 1
+                else f"{label}: {counterpart_name(ensemble, d)}"
+            )
+            c = next(colour)
+            axis.fill_between(
+                years, *np.quantile(values, [0.05, 0.95], axis=1), color=c, alpha=0.18
+            )
+            axis.plot(years, np.median(values, axis=1), color=c, label=f"{name} (median, 5-95%)")
+    axis.set_ylabel("relation index R (model)")
+    axis.set_ylim(-10.5, 10.5)
+    axis.axhline(0, color="#999999", linewidth=0.6)
+    handles, labels = axis.get_legend_handles_labels()
+    if record or external:
+        right = axis.twinx()
+        for series, name, style in (
+            (record, "the record: net Goldstein", "o-"),
+            (external, "your index", "s--"),
+        ):
+            if series:
+                right.plot(list(series), list(series.values()), style, color="#333333",
+                           markersize=2.5, linewidth=0.8, label=name)  # fmt: skip
+        right.set_ylabel("record index")
+        more = right.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    axis.legend(handles, labels, loc="lower left", fontsize=7, frameon=False)
+    return _svg(figure)
+
+
+def timeline_figure(events: pd.DataFrame) -> str:
+    """Every event of the record at its Goldstein value: a dot for a day, a bar for a
+    range of dates, a ring where a source's account is contested."""
+    figure, axis = plt.subplots(figsize=(9, 3.4))
+    starts = events["start"].to_numpy(dtype="datetime64[D]")
+    ends = events["end"].to_numpy(dtype="datetime64[D]")
+    values = np.nan_to_num(events["goldstein"].to_numpy(dtype=float))
+    contested = events["claim"].notna().to_numpy()
+    for start, end, y, disputed in zip(starts, ends, values, contested, strict=True):
+        colour = COLOURS[0] if y >= 0 else COLOURS[1]
+        span = np.array([start, end])
+        if end - start > np.timedelta64(1, "D"):
+            axis.plot(span, [y, y], color=colour, linewidth=3, alpha=0.55, solid_capstyle="butt")
+        else:
+            axis.plot(span[:1], [y], "o", color=colour, markersize=3.5)
+        if disputed:
+            middle = start + (end - start) // 2
+            axis.plot(np.array([middle]), [y], "o", markersize=9, markerfacecolor="none",
+                      markeredgecolor="#000000")  # fmt: skip
+    axis.axhline(0, color="#999999", linewidth=0.6)
+    axis.set_ylabel("Goldstein value")
+    axis.set_ylim(-10.5, 10.5)
+    axis.plot([], [], color=COLOURS[0], linewidth=3, alpha=0.55, label="a range of dates")
+    axis.plot([], [], "o", color=COLOURS[0], markersize=3.5, label="a day")
+    axis.plot(
+        [],
+        [],
+        "o",
+        markersize=9,
+        markerfacecolor="none",
+        markeredgecolor="#000000",
+        label="contested",
+    )
+    axis.legend(loc="lower left", fontsize=7, frameon=False, ncol=3)
+    return _svg(figure)
+
+
+def positions_figure(ensemble: Ensemble) -> str:
+    """The governments' median positions on each issue over time, one panel per issue."""
+    inputs = ensemble.inputs
+    median = np.nanmedian(ensemble.outputs.positions, axis=0)  # (T, S, I)
+    days = [dt.datetime(d.year, d.month, 1) for d in inputs.steps]
+    columns = 3
+    rows = -(-len(inputs.issues) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(9, 1.9 * rows), sharex=True, squeeze=False)
+    for n, issue in enumerate(inputs.issues):
+        axis = axes[n // columns, n % columns]
+        for s, state in enumerate(inputs.states):
+            line = median[:, s, n]
+            if not np.isnan(line).all():
+                axis.plot(days, line, color=COLOURS[s % len(COLOURS)], linewidth=1.1, label=state)
+        axis.set_title(issue, fontsize=8)
+        axis.set_ylim(-5, 105)
+    for extra in range(len(inputs.issues), rows * columns):
+        axes[extra // columns, extra % columns].axis("off")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=7, frameon=False)
+    figure.tight_layout(rect=(0, 0, 1, 0.95))
+    return _svg(figure)
+
+
+def outcomes_figure(ensemble: Ensemble) -> str:
+    """When each issue on a talks agenda settles, across runs (share of runs per year)."""
+    inputs = ensemble.inputs
+    agenda = [issue for n, issue in enumerate(inputs.issues) if inputs.agenda[:, n].any()]
+    first, last = inputs.steps[0].year, inputs.steps[-1].year
+    figure, axes = plt.subplots(
+        len(agenda), 1, figsize=(9, 1.3 * len(agenda) + 0.4), sharex=True, squeeze=False
+    )
+    for axis, issue in zip(axes[:, 0], agenda, strict=True):
+        years = settlement_years(ensemble, issue)
+        counts = (
+            pd.Series(years[years > 0]).value_counts().reindex(range(first, last + 1), fill_value=0)
+        )
+        axis.bar(counts.index, counts.to_numpy() / len(years), color=COLOURS[0], width=0.8)
+        never = float((years == 0).mean())
+        axis.set_title(f"{issue}: settled in {1 - never:.0%} of runs", fontsize=8, loc="left")
+        axis.set_ylabel("share")
+    return _svg(figure)
