@@ -66,3 +66,41 @@ def run_parley(*args: str | Path) -> Result:
 @pytest.fixture
 def parley_cli():  # type: ignore[no-untyped-def]
     return run_parley
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def start_server(*args: str | Path) -> Server:
+    """``parley serve`` on a free loopback port, in its own process, once it answers."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parley", "serve", "--port", str(port), *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):  # polls every 0.1 s, gives up after a minute
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode() if process.stderr else "exited")
+        try:
+            with urllib.request.urlopen(f"{url}/api/scenarios", timeout=2):
+                return Server(url, process)
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not answer")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    server.process.wait(timeout=30)

@@ -5,6 +5,7 @@ Each returns plain data (DataFrames, lists, dicts); formatting belongs to the ca
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ __all__ = [
     "compare_scenario",
     "counterfactual",
     "eu_options",
+    "frame_records",
     "list_scenarios",
     "load_record",
     "load_scenario",
@@ -288,4 +290,12 @@ def counterfactual(
         "seed": seed,
         "interventions": list(overrides),
         "differences": paired_differences(base, changed),
+        "baseline": summarize(base),
+        "intervention": summarize(changed),
     }
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame as JSON-ready records (dates as ISO strings, NaN as None)."""
+    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return rows

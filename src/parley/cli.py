@@ -87,11 +87,6 @@ def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
-    return rows
-
-
 def _rich_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False)
     for column in frame.columns:
@@ -163,7 +158,7 @@ def record_events(
     frame = api.record_events(start, end, actor, issue, record)
     if format is TableFormat.json:
         frame = frame.assign(start=frame["start"].astype(str), end=frame["end"].astype(str))
-        _json(_frame_records(frame))
+        _json(api.frame_records(frame))
         return
     columns = [*EVENT_COLUMNS, "claim", "summary"]
     out = frame[columns].copy()
@@ -197,7 +192,7 @@ def record_index(
     """The record index: PRC-USSR events per period, net and mean Goldstein."""
     frame = api.record_index(by.value, record)
     if format is TableFormat.json:
-        _json(_frame_records(frame))
+        _json(api.frame_records(frame))
     elif format is TableFormat.csv:
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
@@ -623,6 +618,28 @@ def report(
     typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    corpus: Annotated[
+        Path | None, typer.Option(help="The source texts, to quote passages in the pages.")
+    ] = None,
+    scenarios: Annotated[
+        Path | None, typer.Option(help="A folder of scenario files to serve beside the built-ins.")
+    ] = None,
+    max_runs: Annotated[int, typer.Option(min=1, help="Runs allowed per request.")] = 5000,
+) -> None:
+    """Serve the web app: the record explorer, the scenario explorer and the what-if page."""
+    import uvicorn
+
+    from parley.web.app import Limits, create_app
+
+    app_ = create_app(corpus, scenarios, Limits(max_runs=max_runs))
+    typer.echo(f"parley serves http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 @app.command("calibrate")
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
@@ -819,7 +836,7 @@ def _show_bargain(result: api.BargainResult, format: TableFormat) -> None:
             "models": models,
         }
         if result.trace is not None:
-            data["trace"] = _frame_records(result.trace)
+            data["trace"] = api.frame_records(result.trace)
         _json(data)
         return
     if format is TableFormat.csv:

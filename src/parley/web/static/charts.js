@@ -1,0 +1,85 @@
+// parley's own small chart and page helpers: no library, no network beyond this server.
+"use strict";
+
+const COLOURS = ["#1f5f8b", "#b8452f", "#3d7a3d", "#8a5a9e", "#b0892a"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function element(name, attributes, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+// series: [{label, rows: [{year, median, p05, p95}]}]; draws bands and medians of R.
+function drawRelation(svg, series) {
+  svg.replaceChildren();
+  const width = 900, height = 320, left = 48, right = 12, top = 14, bottom = 34;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const years = series.flatMap((s) => s.rows.map((r) => r.year));
+  const lo = Math.min(...years), hi = Math.max(...years);
+  const x = (year) => left + ((year - lo) / Math.max(1, hi - lo)) * (width - left - right);
+  const y = (value) => top + ((10 - value) / 20) * (height - top - bottom);
+  for (const tick of [-10, -5, 0, 5, 10]) {
+    element("line", {x1: left, x2: width - right, y1: y(tick), y2: y(tick),
+                     stroke: tick === 0 ? "#999" : "#eee"}, svg);
+    element("text", {x: left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11}, svg)
+      .textContent = tick;
+  }
+  const step = Math.max(1, Math.round((hi - lo) / 10));
+  for (let year = lo; year <= hi; year += step) {
+    element("text", {x: x(year), y: height - 12, "text-anchor": "middle", "font-size": 11}, svg)
+      .textContent = year;
+  }
+  series.forEach((s, n) => {
+    const colour = COLOURS[n % COLOURS.length];
+    const upper = s.rows.map((r) => `${x(r.year)},${y(r.p95)}`);
+    const lower = s.rows.slice().reverse().map((r) => `${x(r.year)},${y(r.p05)}`);
+    element("polygon", {points: upper.concat(lower).join(" "), fill: colour, "fill-opacity": 0.18,
+                        class: "band"}, svg);
+    element("polyline", {points: s.rows.map((r) => `${x(r.year)},${y(r.median)}`).join(" "),
+                         fill: "none", stroke: colour, "stroke-width": 2, class: "median",
+                         "data-label": s.label}, svg);
+    element("text", {x: left + 8, y: top + 14 + 15 * n, fill: colour, "font-size": 12}, svg)
+      .textContent = `${s.label} (median, 5-95%)`;
+  });
+  svg.dataset.series = String(series.length);
+  svg.dataset.state = "ready";
+}
+
+// A summary's relation rows, one series per counterpart.
+function relationSeries(summary, label) {
+  const byCounterpart = new Map();
+  for (const row of summary.relation) {
+    if (!byCounterpart.has(row.counterpart)) byCounterpart.set(row.counterpart, []);
+    byCounterpart.get(row.counterpart).push(row);
+  }
+  const many = byCounterpart.size > 1;
+  return [...byCounterpart].map(([who, rows]) => ({label: many ? `${label}: ${who}` : label, rows}));
+}
+
+function table(container, rows, columns) {
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const body = rows.map((row) => "<tr>" + columns.map((c) =>
+    `<td>${escapeHtml(row[c] === null || row[c] === undefined ? "" : String(row[c]))}</td>`)
+    .join("") + "</tr>").join("");
+  container.innerHTML = `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+    '"': "&quot;", "'": "&#39;"}[c]));
+}
+
+async function api(path, body) {
+  const response = await fetch(path, body === undefined ? {} : {
+    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+  const data = await response.json();
+  if (!response.ok) throw new Error(data.error || response.statusText);
+  return data;
+}
+
+function agreementRows(summary) {
+  return summary.agreements.map((a) => ({issue: a.issue,
+    "settled": `${Math.round(100 * a.probability)}%`, "most likely": a.most_likely_year ?? ""}));
+}

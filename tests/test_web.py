@@ -1,0 +1,177 @@
+"""The web app under uvicorn: its API, its limits, Schemathesis, a load, and the pages in
+Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+
+from .conftest import Server, corpus_dir, run_parley, start_server, stop_server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = start_server("--corpus", corpus_dir())
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def small_server() -> Iterator[Server]:
+    """A server that allows only 20 runs a request, for fuzzing."""
+    running = start_server("--max-runs", "20")
+    yield running
+    stop_server(running)
+
+
+def test_the_api_answers_as_the_command_line_does(server: Server) -> None:
+    scenarios = httpx.get(f"{server.url}/api/scenarios").json()
+    assert [s["name"] for s in scenarios] == ["post-soviet-border", "sino-soviet"]
+    body = {"scenario": "sino-soviet", "runs": 12, "seed": 4}
+    summary = httpx.post(f"{server.url}/api/runs", json=body, timeout=120).json()
+    cli = run_parley("run", "sino-soviet", "--runs", "12", "--seed", "4", "--format", "json",
+                     "--workers", "1")  # fmt: skip
+    assert summary == json.loads(cli.stdout)
+    what_if = httpx.post(
+        f"{server.url}/api/counterfactual",
+        json={**body, "set": ["shocks.gorbachev-president.enabled=false"]},
+        timeout=120,
+    ).json()
+    assert what_if["baseline"] == summary
+    assert {row["metric"] for row in what_if["differences"]} >= {"armed clash by the end"}
+
+
+def test_events_quote_their_sources_when_the_corpus_is_given(server: Server) -> None:
+    events = httpx.get(
+        f"{server.url}/api/record/events", params={"from": "1969", "to": "1969", "actor": "kosygin"}
+    ).json()
+    assert events
+    texts = {
+        "tagirova-2017": (corpus_dir() / "tagirova-2017-negotiating-sino-soviet-border.txt"),
+        "lcs-china-1987": (corpus_dir() / "lcs-china-1987-sino-soviet-relations.txt"),
+    }
+    for event in events:
+        for key, quote in zip(event["passages"], event["quotes"], strict=True):
+            source, span = key.rstrip("]").split("[")
+            start, end = map(int, span.split(":"))
+            assert texts[source].read_text(encoding="utf-8")[start:end] == quote
+    claims = httpx.get(f"{server.url}/api/record/claims", params={"issue": "border"}).json()
+    assert claims
+    assert all("border" in claim["issues"] for claim in claims)
+
+
+def test_without_a_corpus_events_carry_citations_only(small_server: Server) -> None:
+    events = httpx.get(f"{small_server.url}/api/record/events", params={"from": "1969"}).json()
+    assert events
+    assert all(event["quotes"] is None and event["passages"] for event in events)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "message"),
+    [
+        ("post", "/api/runs", {"runs": 5001}, 400, "at most 5000 runs"),
+        ("post", "/api/runs", {"scenario": "../../etc/passwd"}, 422, "body.scenario"),
+        ("post", "/api/runs", {"scenario": "no-such-thing"}, 404, "no scenario 'no-such-thing'"),
+        ("post", "/api/runs", {"set": ["relation=5"]}, 400, "no field 'relation'"),
+        ("post", "/api/runs", {"file": "/etc/passwd"}, 422, "Extra inputs are not permitted"),
+        ("post", "/api/counterfactual", {"set": []}, 422, "body.set"),
+        ("post", "/api/runs", {"set": ["x" * 20_000]}, 413, "bodies are limited"),
+        ("get", "/api/record/events?from=19XX-99", None, 400, "EDTF"),
+        ("get", "/api/nothing-here", None, 404, "Not Found"),
+    ],
+)
+def test_bad_requests_get_a_json_4xx(
+    server: Server, method: str, path: str, body: object, status: int, message: str
+) -> None:
+    response = httpx.request(method, f"{server.url}{path}", json=body, timeout=60)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+
+
+def test_no_request_makes_the_server_fail(small_server: Server) -> None:
+    """Schemathesis draws requests for every operation of the OpenAPI spec."""
+    schema = schemathesis.openapi.from_url(f"{small_server.url}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {operation.path for operation in operations} >= {"/api/runs", "/api/counterfactual"}
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        def check(case: schemathesis.Case) -> None:
+            response = case.call(timeout=120)
+            case.validate_response(response, checks=(not_a_server_error,))
+            assert response.headers["content-type"][0].startswith("application/json")
+
+        check()
+
+
+def test_a_burst_from_another_process_gets_no_server_error(server: Server) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.web_load", server.url, "--requests", "200"],
+        capture_output=True, text=True, timeout=900, check=True, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    result = json.loads(done.stdout)
+    assert result["server_errors"] == 0, result
+    assert result["no_answer"] == 0, result
+    assert result["answers_after"] == 200
+    assert set(result["statuses"]) <= {"200", "429"}
+
+
+def test_the_pages_work_in_chromium(server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{server.url}/")
+        page.wait_for_selector("#events table tbody tr")
+        assert page.locator("#claims h3").count() >= 5
+
+        page.goto(f"{server.url}/counterfactual")
+        page.wait_for_selector("#shocks input")
+        page.fill("input[name=runs]", "40")
+        page.click("text=Mao's 1964 remarks never happen")
+        page.click("#go")
+        page.wait_for_selector("#chart[data-state=ready]")
+        first = page.locator("#chart polyline.median").nth(1).get_attribute("points")
+        page.screenshot(path=str(tmp_path / "counterfactual.png"), full_page=True)
+
+        page.evaluate("document.getElementById('chart').dataset.state = 'old'")
+        page.click("text=Gorbachev does not consolidate power in 1990")
+        page.click("#go")
+        page.wait_for_selector("#chart[data-state=ready]")
+        second = page.locator("#chart polyline.median").nth(1).get_attribute("points")
+        assert first != second  # the intervention's line changed with the intervention
+        assert page.locator("#differences tbody tr").count() > 3
+        page.screenshot(path=str(tmp_path / "counterfactual-2.png"), full_page=True)
+
+        page.goto(f"{server.url}/scenario")
+        page.wait_for_selector("#scenario option", state="attached")
+        page.fill("input[name=runs]", "20")
+        page.click("#go")
+        page.wait_for_selector("#chart[data-state=ready]")
+        assert page.locator("#agreements tbody tr").count() >= 2
+        browser.close()
+    assert not errors, errors
+    assert (tmp_path / "counterfactual.png").stat().st_size > 10_000
