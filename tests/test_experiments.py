@@ -122,3 +122,20 @@ def test_resume_needs_a_folder_with_a_run(tmp_path: Path) -> None:
     result = run_parley("run", "sino-soviet", "--runs", "5", "--resume", "--out", tmp_path / "new")
     assert result.code == 2
     assert "nothing to resume" in result.stderr
+
+
+@pytest.mark.parametrize(("quiet", "expected"), [((), True), (("--quiet",), False)])
+def test_a_terminal_gets_a_progress_bar_unless_quiet(
+    quiet: tuple[str, ...], expected: bool
+) -> None:
+    import shutil
+
+    command = " ".join(
+        [sys.executable, "-m", "parley", "run", "sino-soviet", "--runs", "60", "--chunk", "10",
+         "--workers", "1", "--format", "json", *quiet]
+    )  # fmt: skip
+    done = subprocess.run(
+        [shutil.which("script") or "script", "-qec", command, "/dev/null"],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    assert ("ETA" in done.stdout and "6/6" in done.stdout) is expected
