@@ -147,6 +147,12 @@ def test_the_pages_work_in_chromium(server: Server, tmp_path: Path) -> None:
         page.goto(f"{server.url}/")
         page.wait_for_selector("#events table tbody tr")
         assert page.locator("#claims h3").count() >= 5
+        assert page.locator("#timeline .event").count() == page.locator("#events tbody tr").count()
+        assert page.locator("#timeline .contested").count() >= 1
+        page.fill("input[name=from]", "1969")
+        page.fill("input[name=to]", "1969")
+        page.click("text=Show")
+        page.wait_for_function("document.querySelectorAll('#events tbody tr').length < 20")
 
         page.goto(f"{server.url}/counterfactual")
         page.wait_for_selector("#shocks input")

@@ -83,3 +83,42 @@ function agreementRows(summary) {
   return summary.agreements.map((a) => ({issue: a.issue,
     "settled": `${Math.round(100 * a.probability)}%`, "most likely": a.most_likely_year ?? ""}));
 }
+
+// events: the API's events; each at its Goldstein value, a bar over its range of dates,
+// a ring where the sources dispute its account.
+function drawTimeline(svg, events) {
+  svg.replaceChildren();
+  const width = 900, height = 260, left = 48, right = 12, top = 12, bottom = 30;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const time = (text) => new Date(text).getTime();
+  const starts = events.map((e) => time(e.start)), ends = events.map((e) => time(e.end));
+  const lo = Math.min(...starts), hi = Math.max(...ends, lo + 1);
+  const x = (t) => left + ((t - lo) / (hi - lo)) * (width - left - right);
+  const y = (value) => top + ((10 - value) / 20) * (height - top - bottom);
+  element("line", {x1: left, x2: width - right, y1: y(0), y2: y(0), stroke: "#999"}, svg);
+  for (let year = new Date(lo).getFullYear(); year <= new Date(hi).getFullYear(); year += 5) {
+    const at = x(Date.UTC(year, 0, 1));
+    if (at >= left) {
+      element("text", {x: at, y: height - 10, "text-anchor": "middle", "font-size": 11}, svg)
+        .textContent = year;
+    }
+  }
+  for (const tick of [-10, 0, 10]) {
+    element("text", {x: left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11}, svg)
+      .textContent = tick;
+  }
+  events.forEach((e, n) => {
+    const value = e.goldstein ?? 0, colour = value >= 0 ? COLOURS[0] : COLOURS[1];
+    const title = `${e.date}: ${e.summary}`;
+    const mark = ends[n] - starts[n] > 2 * 86400000
+      ? element("line", {x1: x(starts[n]), x2: x(ends[n]), y1: y(value), y2: y(value),
+                         stroke: colour, "stroke-width": 4, "stroke-opacity": 0.55, class: "event"}, svg)
+      : element("circle", {cx: x(starts[n]), cy: y(value), r: 3.5, fill: colour, class: "event"}, svg);
+    element("title", {}, mark).textContent = title;
+    if (e.claim) {
+      element("circle", {cx: x((starts[n] + ends[n]) / 2), cy: y(value), r: 8, fill: "none",
+                         stroke: "#000", class: "contested"}, svg);
+    }
+  });
+  svg.dataset.state = "ready";
+}
