@@ -79,3 +79,16 @@ def test_a_failed_report_leaves_the_old_one(tmp_path: Path) -> None:
     assert result.code == 2
     assert out.read_text(encoding="utf-8") == "the last report"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_a_report_of_the_post_soviet_forecast(tmp_path: Path) -> None:
+    out = tmp_path / "post-soviet.html"
+    result = run_parley(
+        "report", "post-soviet-border", "--runs", "6", "--workers", "1", "--out", out
+    )
+    assert result.code == 0, result.stderr
+    assert "Warning" not in result.stderr
+    page = _Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    assert page.sections == [name for name in SECTIONS if name != "counterfactual"]
+    assert "kazakhstan-border-agreement" in out.read_text(encoding="utf-8")

@@ -242,7 +242,7 @@ def report(
 ) -> str:
     """The self-contained HTML report of a scenario: its runs against the record and, with
     ``overrides``, the counterfactual on paired seeds."""
-    from parley.compare.record import OUTCOMES, _external_index, yearly_index
+    from parley.compare.record import OUTCOMES, read_external_index, yearly_index
     from parley.report.html import ReportInputs, render
 
     base = run_scenario(scenario, runs, seed, (), chunk, execution)
@@ -261,7 +261,7 @@ def report(
             scores=scores,
             record=record,
             record_index=yearly_index(record),
-            external=None if index is None else _external_index(Path(index)),
+            external=None if index is None else read_external_index(Path(index)),
             intervention=intervention,
             overrides=overrides,
             differences=differences or (),

@@ -16,7 +16,7 @@ from parley.record import dates as _dates
 from parley.record import query
 from parley.record.query import RecordTables
 
-__all__ = ["OUTCOMES", "compare_to_record", "yearly_index"]
+__all__ = ["OUTCOMES", "compare_to_record", "read_external_index", "yearly_index"]
 
 # The dated outcomes the record gives for each built-in scenario, and the record events
 # that date them: (issue settled, or "clash"; event id).
@@ -102,7 +102,7 @@ def compare_to_record(
         },
     }
     if index is not None:
-        external = _external_index(Path(index))
+        external = read_external_index(Path(index))
         common = [y for y in range(first_year, last_year + 1) if y in yearly and y in external]
         result["external"] = scores(common, external)
     return result
@@ -118,7 +118,7 @@ def _year(outcome: dict[str, Any]) -> int:
     return int(str(outcome["observed"])[-4:])
 
 
-def _external_index(path: Path) -> dict[int, float]:
+def read_external_index(path: Path) -> dict[int, float]:
     """A user's yearly index: a CSV of ``period,value`` rows."""
     if not path.is_file():
         raise InputError("no such file", Location(str(path)), "a CSV of period,value")

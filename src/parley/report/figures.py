@@ -122,7 +122,7 @@ def timeline_figure(events: pd.DataFrame) -> str:
 def positions_figure(ensemble: Ensemble) -> str:
     """The governments' median positions on each issue over time, one panel per issue."""
     inputs = ensemble.inputs
-    median = np.nanmedian(ensemble.outputs.positions, axis=0)  # (T, S, I)
+    median = np.median(ensemble.outputs.positions, axis=0)  # (T, S, I), NaN where no state
     days = [dt.datetime(d.year, d.month, 1) for d in inputs.steps]
     columns = 3
     rows = -(-len(inputs.issues) // columns)
