@@ -3,8 +3,26 @@
 The public API is in :mod:`parley.api`; the most used names are re-exported here.
 """
 
-from parley.api import bargain, check_record, load_record
+from parley.api import (
+    bargain,
+    check_record,
+    counterfactual,
+    load_record,
+    load_scenario,
+    report,
+    run_scenario,
+)
 from parley.errors import ParleyError
 
-__all__ = ["ParleyError", "__version__", "bargain", "check_record", "load_record"]
+__all__ = [
+    "ParleyError",
+    "__version__",
+    "bargain",
+    "check_record",
+    "counterfactual",
+    "load_record",
+    "load_scenario",
+    "report",
+    "run_scenario",
+]
 __version__ = "0.1.0"
