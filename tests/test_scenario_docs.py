@@ -9,15 +9,18 @@ from parley.api import load_scenario
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "sino-soviet-scenario.md"
 
 
+def _stances(scenario, actor) -> str:  # type: ignore[no-untyped-def]
+    return " | ".join(
+        f"{actor.stances[i.id].position:g} / {actor.stances[i.id].salience:g}"
+        for i in scenario.issues
+    )
+
+
 def test_every_input_is_documented() -> None:
     text = PAGE.read_text(encoding="utf-8")
     scenario = load_scenario("sino-soviet")
     for actor in scenario.actors:
-        stances = " | ".join(
-            f"{actor.stances[i.id].position:g} / {actor.stances[i.id].salience:g}"
-            for i in scenario.issues
-        )
-        assert f"| `{actor.id}` | {stances} |" in text
+        assert f"| `{actor.id}` | {_stances(scenario, actor)} |" in text
     for shock in scenario.shocks:
         assert f"| `{shock.id}` | {shock.date} | `{shock.event}` |" in text
     for talks in scenario.talks:

@@ -322,6 +322,17 @@ def _model(
     return model, overrides + tuple(set_ or ())
 
 
+def _applied(scenario: str, set_: list[str] | None) -> Any:
+    """The scenario with its --set overrides applied."""
+    model, overrides = _model(scenario, None, set_)
+    return api.apply_overrides(model, overrides) if overrides else model
+
+
+def _names(params: str | None) -> list[str] | None:
+    """Parameter names from a comma-separated option, or None for all of them."""
+    return [name.strip() for name in params.split(",")] if params else None
+
+
 Workers = Annotated[
     int | None,
     typer.Option(min=1, help="Local processes to run chunks in (default: the number of cores)."),
@@ -563,10 +574,7 @@ def sensitivity(
 
     if out is not None and out.exists() and any(out.iterdir()):
         raise InputError("results are already there", Location(str(out)), "a new --out folder")
-    model = api.load_scenario(scenario)
-    if set_:
-        model = api.apply_overrides(model, tuple(set_))
-    names = [name.strip() for name in params.split(",")] if params else None
+    model, names = _applied(scenario, set_), _names(params)
     with _progress(quiet, "samples") as progress, open_executor(workers, scheduler) as executor:
         result = sa.sensitivity(model, method.value, names, samples, runs, seed, executor, progress)
     if out is not None:
@@ -605,8 +613,7 @@ def report(
     from parley.experiments.store import atomic_write
 
     model, overrides = _model(scenario, params, None)
-    if overrides:
-        model = api.apply_overrides(model, overrides)
+    model = api.apply_overrides(model, overrides) if overrides else model
     with _progress(quiet, "chunks") as progress:
         how = _execution(workers, scheduler, progress)
         page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
@@ -667,11 +674,8 @@ def calibrate(
 
     if out is not None and out.exists():
         raise InputError("the file is already there", Location(str(out)), "a new --out file")
-    model = api.load_scenario(scenario)
-    if set_:
-        model = api.apply_overrides(model, tuple(set_))
+    model, names = _applied(scenario, set_), _names(params)
     targets = cal.targets_until(model, api.load_record(), until)
-    names = [name.strip() for name in params.split(",")] if params else None
     with _progress(quiet, "parameter sets") as progress, open_executor(workers, scheduler) as ex:
         found = cal.calibrate(model, targets, names, budget, runs, seed, ex, progress)
     # Only now, with the fit done, are the years after --until looked at.
