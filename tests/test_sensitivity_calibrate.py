@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from parley.api import load_record, load_scenario
 from parley.errors import InputError
@@ -131,3 +133,27 @@ def test_calibrate_command_writes_an_overlay_that_run_applies(tmp_path: Path) ->
     assert out.read_text(encoding="utf-8").startswith("# Fitted by parley calibrate")
     applied = run_parley("run", "sino-soviet", "--runs", "5", "--params", out, "--quiet")
     assert applied.code == 0, applied.stderr
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=200)
+    | st.builds(lambda body: f"parameters:\n{body}", st.text(max_size=120))
+)
+def test_any_overlay_text_is_read_or_refused_in_one_line(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "overlay.yaml"
+    path.write_text(text, encoding="utf-8")
+    values: dict[str, float] = {}
+    message = ""
+    try:
+        values = cal.read_overlay(path, SCENARIO)
+    except InputError as error:
+        message = str(error)
+    if message:
+        assert "\n" not in message
+        assert message.startswith(str(path))
+    for name, value in values.items():
+        low, high = SCENARIO.parameters[name].range
+        assert low <= value <= high
