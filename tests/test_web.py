@@ -73,6 +73,7 @@ def test_without_a_corpus_events_carry_citations_only(small_server: Server) -> N
     events = httpx.get(f"{small_server.url}/api/record/events", params={"from": "1969"}).json()
     assert events
     assert all(event["quotes"] is None and event["passages"] for event in events)
+    assert all(event["when"] for event in events)
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley import api
 from parley.errors import ParleyError
-from parley.record import provenance, query
+from parley.record import dates, provenance, query
 from parley.scenario.schema import Scenario
 
 __all__ = ["Limits", "create_app"]
@@ -176,11 +176,13 @@ def create_app(
         actor: Annotated[str | None, Query(max_length=64)] = None,
         issue: Annotated[str | None, Query(max_length=64)] = None,
     ) -> list[dict[str, Any]]:
-        """Events overlapping [from, to] (EDTF), by actor and issue; with the quoted text
-        of each passage when the server was started with a corpus."""
+        """Events overlapping [from, to] (EDTF), by actor and issue, each with its date in
+        words (``when``) and, when the server was started with a corpus, the quoted text
+        of each passage (``quotes``)."""
         frame = query.query_events(state.record, start=start, end=end, actor=actor, issue=issue)
         rows = api.frame_records(frame)
         for row in rows:
+            row["when"] = dates.describe(row["date"])
             row["quotes"] = (
                 [_quote(state.texts, key) for key in row["passages"]] if state.texts else None
             )
