@@ -23,8 +23,8 @@ from parley.compare import metrics
 from parley.compare.record import OUTCOMES, yearly_index
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import Ensemble, run_ensemble
-from parley.experiments.executors import Executor, InProcess, Task
-from parley.experiments.sensitivity import with_parameters
+from parley.experiments.executors import Executor, Task, gather
+from parley.experiments.sensitivity import parameter_problem, with_parameters
 from parley.experiments.summary import first_clash_years, settlement_years, yearly_relation
 from parley.record import dates
 from parley.record.query import RecordTables
@@ -94,26 +94,15 @@ def calibrate(
     """Search the parameters for the best in-sample fit; report every candidate tried."""
     from SALib.sample import latin
 
-    chosen = list(names or scenario.parameters)
-    unknown = [name for name in chosen if name not in scenario.parameters]
-    if unknown:
-        raise InputError(f"no parameter {unknown[0]!r}", Location("--params"), "parameter names")
     if budget < 1:
         raise InputError("the budget must be 1 or more", Location("--budget"), "N >= 1")
-    problem = {
-        "num_vars": len(chosen),
-        "names": chosen,
-        "bounds": [list(scenario.parameters[name].range) for name in chosen],
-    }
+    chosen = list(names or scenario.parameters)
+    problem = parameter_problem(scenario, chosen)
     own = [scenario.parameters[name].value for name in chosen]
     points = np.vstack([own, latin.sample(problem, budget, seed=seed)])
     candidates = [dict(zip(chosen, map(float, row), strict=True)) for row in points]
     tasks = [Task(_fit_sample, (scenario, values, runs, seed, targets)) for values in candidates]
-    fits: list[dict[str, float]] = [{} for _ in tasks]
-    for done, (index, result) in enumerate((executor or InProcess()).run(tasks), start=1):
-        fits[index] = result
-        if progress:
-            progress(done, len(tasks))
+    fits: list[dict[str, float]] = gather(executor, tasks, progress)
     best = max(range(len(fits)), key=lambda n: (fits[n]["fit"], -n))
     return {
         "until": targets.until,

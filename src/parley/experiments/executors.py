@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from parley.errors import InputError, Location
 
-__all__ = ["Executor", "Task", "default_workers", "open_executor"]
+__all__ = ["Executor", "Task", "default_workers", "gather", "open_executor"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,21 @@ class Executor(Protocol):
     def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
         """Each task's index and result, as tasks finish."""
         ...
+
+
+def gather(
+    executor: Executor | None,
+    tasks: Sequence[Task],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Any]:
+    """Every task's result, in task order (here if no executor is given); ``progress`` is
+    called with (done, total) as tasks finish."""
+    results: list[Any] = [None] * len(tasks)
+    for done, (index, result) in enumerate((executor or InProcess()).run(tasks), start=1):
+        results[index] = result
+        if progress:
+            progress(done, len(tasks))
+    return results
 
 
 def default_workers() -> int:

@@ -24,12 +24,20 @@ import pandas as pd
 from parley.compare.record import OUTCOMES, compare_to_record, yearly_index
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import run_ensemble
-from parley.experiments.executors import Executor, InProcess, Task
+from parley.experiments.executors import Executor, Task, gather
 from parley.experiments.summary import first_clash_years, settlement_years
 from parley.record.query import RecordTables
 from parley.scenario.schema import Scenario
 
-__all__ = ["METHODS", "Sensitivity", "metrics_for", "plot", "sensitivity", "with_parameters"]
+__all__ = [
+    "METHODS",
+    "Sensitivity",
+    "metrics_for",
+    "parameter_problem",
+    "plot",
+    "sensitivity",
+    "with_parameters",
+]
 
 METHODS = ("morris", "sobol")
 
@@ -77,7 +85,8 @@ class Sensitivity:
     indices: pd.DataFrame  # tidy: metric, parameter, then the method's indices
 
 
-def _problem(scenario: Scenario, names: Sequence[str]) -> dict[str, Any]:
+def parameter_problem(scenario: Scenario, names: Sequence[str]) -> dict[str, Any]:
+    """A SALib problem over the named parameters' documented ranges."""
     unknown = [name for name in names if name not in scenario.parameters]
     if unknown:
         raise InputError(
@@ -112,7 +121,7 @@ def sensitivity(
     if method not in METHODS:
         raise InputError(f"no method {method!r}", Location("--method"), "morris or sobol")
     chosen = tuple(names or scenario.parameters)
-    problem = _problem(scenario, chosen)
+    problem = parameter_problem(scenario, chosen)
     if method == "morris":
         points = sample_morris.sample(problem, samples, num_levels=4, seed=seed)
     else:
@@ -121,12 +130,7 @@ def sensitivity(
         Task(metrics_for, (scenario, dict(zip(chosen, map(float, row), strict=True)), runs, seed))
         for row in points
     ]
-    results: list[dict[str, float]] = [{} for _ in tasks]
-    for done, (index, metrics) in enumerate((executor or InProcess()).run(tasks), start=1):
-        results[index] = metrics
-        if progress:
-            progress(done, len(tasks))
-    outputs = pd.DataFrame(results)
+    outputs = pd.DataFrame(gather(executor, tasks, progress))
     rows = []
     for metric in outputs.columns:
         y = outputs[metric].to_numpy(dtype=float)

@@ -79,6 +79,15 @@ async function api(path, body) {
   return data;
 }
 
+// Fills a <select> with the server's scenarios, sino-soviet chosen; returns them.
+async function loadScenarios(select) {
+  const scenarios = await api("/api/scenarios");
+  select.innerHTML = scenarios.map((s) =>
+    `<option value="${escapeHtml(s.name)}">${escapeHtml(s.title)}</option>`).join("");
+  if (scenarios.some((s) => s.name === "sino-soviet")) select.value = "sino-soviet";
+  return scenarios;
+}
+
 function agreementRows(summary) {
   return summary.agreements.map((a) => ({issue: a.issue,
     "settled": `${Math.round(100 * a.probability)}%`, "most likely": a.most_likely_year ?? ""}));
