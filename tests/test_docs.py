@@ -105,4 +105,6 @@ def test_cameo_reference_lists_the_shipped_table() -> None:
     table = ROOT / "src" / "parley" / "data" / "cameo.csv"
     for row in csv.DictReader(table.read_text(encoding="utf-8").splitlines()):
         value = float(row["goldstein"])
-        assert f"| `{row['code']}` | {row['name']} | {value:+.1f} |" in page
+        plover = f"`{row['plover']}`" if row["plover"] else "none"
+        line = f"| `{row['code']}` | {row['name']} | {value:+.1f} | {row['quad_class']} | {plover} |"
+        assert line in page

@@ -26,9 +26,9 @@ OUTCOMES = {
         "eastern-border-agreement": ("border-eastern", "ev-1991-05-16-eastern-agreement"),
     },
     "post-soviet-border": {
-        "kazakhstan-border-agreement": ("border-kazakhstan", "ev-1990s-kazakh-agreement"),
-        "kyrgyzstan-border-agreement": ("border-kyrgyzstan", "ev-1990s-kyrgyz-agreement"),
-        "tajikistan-border-agreement": ("border-tajikistan", "ev-1990s-tajik-agreement"),
+        "kazakhstan-border-agreement": ("border-kazakhstan", "ev-kazakh-border-agreement"),
+        "kyrgyzstan-border-agreement": ("border-kyrgyzstan", "ev-kyrgyz-border-agreement"),
+        "tajikistan-border-agreement": ("border-tajikistan", "ev-tajik-border-agreement"),
     },
 }
 

@@ -1,8 +1,10 @@
-"""CAMEO event codes and their Goldstein (1992) conflict-cooperation values.
+"""CAMEO event codes, their Goldstein (1992) conflict-cooperation values and PLOVER types.
 
 The table ships as ``parley/data/cameo.csv``: the 20 root codes, and every sub-code the
 built-in record uses. Values are those of the GDELT project's CAMEO-to-Goldstein lookup
 (``CAMEO.goldsteinscale.txt``), which maps Goldstein's 1992 scale onto CAMEO 1.1b3.
+Each code's PLOVER event type follows the PLOVER project's CAMEO crosswalk
+(``CAMEO2PLOVER-2021.txt``); codes of the root ``01`` have none.
 See ``docs/reference/cameo.md`` for the table and its provenance.
 """
 
@@ -24,6 +26,7 @@ class CameoCode:
     name: str
     goldstein: float
     quad_class: str
+    plover: str | None
 
     @property
     def root(self) -> str:
@@ -36,6 +39,8 @@ def cameo_table() -> dict[str, CameoCode]:
     text = files("parley").joinpath("data/cameo.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return {
-        row["code"]: CameoCode(row["code"], row["name"], float(row["goldstein"]), row["quad_class"])
+        row["code"]: CameoCode(
+            row["code"], row["name"], float(row["goldstein"]), row["quad_class"], row["plover"] or None
+        )
         for row in rows
     }

@@ -9,6 +9,7 @@ record or raises :class:`~parley.errors.RecordError` naming the first problem.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from parley.errors import Location, RecordError
+from parley.record import dates
 from parley.record.schema import Actor, Claim, Event, Issue, Passage, Source
 from parley.yamlfile import Document, FieldPath, Problem, plain, read_yaml
 
@@ -199,6 +201,8 @@ def _cross_reference(record: Record) -> Iterator[Problem]:
         for i, issue_id in enumerate(claim.issues):
             if issue_id not in issues:
                 yield missing("claims", claim.id, ("issues", i), "issue", issue_id)
+    yield from _tenures(record, actors)
+    yield from _claim_passages(record)
     for citation in record.citations():
         passage = citation.passage
         source = sources.get(passage.source)
@@ -211,6 +215,48 @@ def _cross_reference(record: Record) -> Iterator[Problem]:
                 f"passage {passage.key} ends beyond the text of {source.id!r}, "
                 f"which is {source.length} characters long",
             )
+
+
+def _possible_days(text: str) -> tuple[dt.date, dt.date]:
+    """The days an event may fall on: an open end reaches as far as the calendar does."""
+    first, last = dates.bounds(text)
+    start, _, end = text.partition("/")
+    return (dt.date.min if start == ".." else first, dt.date.max if end == ".." else last)
+
+
+def _tenures(record: Record, actors: Mapping[str, Actor]) -> Iterator[Problem]:
+    """An event whose actor is a leader must be able to fall within the leader's tenure."""
+    for event in record.events:
+        first, last = _possible_days(event.date)
+        for name in ("source_actor", "target_actor"):
+            leader = actors.get(getattr(event, name) or "")
+            if leader is None or leader.kind != "leader":
+                continue
+            since = dates.bounds(leader.since)[0] if leader.since else dt.date.min
+            until = dates.bounds(leader.until)[1] if leader.until else dt.date.max
+            if last < since or first > until:
+                tenure = f"{leader.since or '..'}/{leader.until or '..'}"
+                yield Problem(
+                    record.locate("events", event.id, ("date",)),
+                    f"{event.date} falls outside the tenure of {leader.id!r} ({tenure})",
+                )
+
+
+def _claim_passages(record: Record) -> Iterator[Problem]:
+    """Each alternative of a claim rests on passages that the claim's events cite."""
+    for claim in record.claims:
+        cited = [p for e in record.events if e.claim == claim.id for p in e.passages]
+        for j, alternative in enumerate(claim.alternatives):
+            for i, passage in enumerate(alternative.passages):
+                if not any(
+                    c.source == passage.source and c.start < passage.end and passage.start < c.end
+                    for c in cited
+                ):
+                    yield Problem(
+                        record.locate("claims", claim.id, ("alternatives", j, "passages", i)),
+                        f"alternative {alternative.id!r} cites {passage.key}, which no event "
+                        f"of the claim cites",
+                    )
 
 
 def load_record(directory: Path | str | None = None) -> Record:

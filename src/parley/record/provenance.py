@@ -22,6 +22,7 @@ __all__ = [
     "make_passage",
     "paragraphs",
     "read_source",
+    "sentences",
     "sha256_text",
 ]
 
@@ -103,8 +104,8 @@ class Match:
     passage: Passage
 
 
-# A full stop after an initial ("Mikhail S.") or "fig." does not end a sentence.
-_SENTENCE_END = re.compile(r"""(?<!\b[A-Z])(?<!\bfig)[.!?]["'”’)]*(?=\s)|\n\s*\n""")
+# A full stop after an initial ("Mikhail S."), "fig." or "Dr." does not end a sentence.
+_SENTENCE_END = re.compile(r"""(?<!\b[A-Z])(?<!\bfig)(?<!\bDr)[.!?]["'”’)]*(?=\s)|\n\s*\n""")
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -162,3 +163,22 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if end > start:
             trimmed.append((start, end))
     return trimmed
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of a source text, as spans, none crossing a paragraph's end.
+
+    A line with no full stop (a title, an author's name) is a sentence of its own, and so
+    is each part of a sentence that a page break splits into two paragraphs.
+    """
+    spans = []
+    for start, end in paragraphs(text):
+        begin = start
+        for found in _SENTENCE_END.finditer(text, start, end):
+            spans.append((begin, found.end()))
+            begin = found.end()
+            while begin < end and text[begin].isspace():
+                begin += 1
+        if begin < end:
+            spans.append((begin, end))
+    return spans

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,12 +27,14 @@ import pandas as pd
 from parley.errors import QueryError
 from parley.record import dates
 from parley.record.load import Record
+from parley.record.schema import Actor, Event
 
 __all__ = [
     "DYAD",
     "Period",
     "RecordTables",
     "claims_list",
+    "headline",
     "query_events",
     "record_index",
     "tables",
@@ -87,10 +89,13 @@ def tables(record: Record) -> RecordTables:
                 "mutual": event.mutual,
                 "cameo": event.cameo,
                 "goldstein": event.goldstein,
+                "plover": event.plover,
                 "issues": list(event.issues),
                 "passages": _keys(event.passages),
                 "claim": event.claim,
+                "headline": headline(event, actors),
                 "summary": event.summary,
+                "date_convention": event.date_convention,
                 "coding_note": event.coding_note,
             }
         )
@@ -112,7 +117,7 @@ def tables(record: Record) -> RecordTables:
         sources=pd.DataFrame([source.model_dump() for source in record.sources]),
         actors=pd.DataFrame(
             [actor.model_dump(exclude={"passages"}) for actor in record.actors]
-        ).astype({"cow": "Int64"}),
+        ).astype({"cow": "Int64", "gw": "Int64"}),
         issues=pd.DataFrame([issue.model_dump(exclude={"states"}) for issue in record.issues]),
         events=pd.DataFrame(event_rows),
         claims=pd.DataFrame(claim_rows),
@@ -323,9 +328,30 @@ def _precision(text: str) -> str:
     return "year"
 
 
-def _headline(event_id: str) -> str:
-    words = [w for w in event_id.removeprefix("ev-").split("-") if not re.fullmatch(r"\d+s?", w)]
-    return " ".join(words).capitalize()
+def headline(event: Event, actors: Mapping[str, Actor]) -> str:
+    """A short headline: the words of the event's id, with the summary's proper nouns.
+
+    ``ev-1949-mao-visits-moscow`` gives "Mao visits Moscow": a word takes the capitals the
+    summary or an actor's name gives it where a word there begins with it in capitals
+    ("Kyrgyz" from "Kyrgyzstan's"), so that proper nouns stay proper.
+    """
+    names = " ".join(actors[a].name for a in (event.source_actor, event.target_actor) if a)
+    capitalised = {
+        word.lower(): word
+        for word in re.findall(r"[A-Z][\w]*", f"{event.summary} {names}")
+        if word.lower() not in _COMMON
+    }
+    words = []
+    for word in event.id.removeprefix("ev-").split("-"):
+        if re.fullmatch(r"\d+s?", word):
+            continue
+        proper = next((c for low, c in capitalised.items() if low.startswith(word)), None)
+        words.append(proper[: len(word)] if proper else word)
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+_COMMON = {"the", "a", "an", "in", "at", "by", "after", "for", "from", "this", "some", "as"}
 
 
 def timeline(data: RecordTables) -> dict[str, Any]:
@@ -336,6 +362,7 @@ def timeline(data: RecordTables) -> dict[str, Any]:
     headline and list the claim's alternatives.
     """
     claims = {claim.id: claim for claim in data.record.claims}
+    actors = {actor.id: actor for actor in data.record.actors}
     entries = []
     for event in data.record.events:
         start, end = dates.bounds(event.date)
@@ -352,10 +379,10 @@ def timeline(data: RecordTables) -> dict[str, Any]:
         text = f"<p>{event.summary}</p>"
         if approximate:
             text += f"<p><em>Approximate date: {dates.describe(event.date)}.</em></p>"
-        headline = _headline(event.id)
+        title = headline(event, actors)
         if event.claim is not None:
             claim = claims[event.claim]
-            headline = f"Contested: {headline}"
+            title = f"Contested: {title}"
             options = "".join(
                 f"<li>{alt.statement} <small>({alt.held_by})</small></li>"
                 for alt in claim.alternatives
@@ -363,7 +390,7 @@ def timeline(data: RecordTables) -> dict[str, Any]:
             text += f"<p><strong>Contested:</strong> {claim.question}</p><ul>{options}</ul>"
         cites = ", ".join(_keys(event.passages))
         text += f"<p><small>Sources: {cites}</small></p>"
-        item["text"] = {"headline": headline, "text": text}
+        item["text"] = {"headline": title, "text": text}
         entries.append(item)
     return {
         "title": {

@@ -98,6 +98,7 @@ class Actor(_Frozen):
     name: Text
     kind: Literal["state", "party", "leader", "faction", "organization"]
     cow: int | None = Field(default=None, description="Correlates of War country code.")
+    gw: int | None = Field(default=None, description="Gleditsch-Ward country code.")
     state: Identifier | None = None
     role: str | None = None
     since: EdtfDate | None = None
@@ -159,6 +160,7 @@ class Event(_Frozen):
     issues: tuple[Identifier, ...] = ()
     passages: Passages
     claim: Identifier | None = None
+    date_convention: str | None = None
     coding_note: str | None = None
 
     @field_validator("cameo")
@@ -176,11 +178,37 @@ class Event(_Frozen):
             raise ValueError("a mutual event needs a target_actor")
         return self
 
+    @model_validator(mode="after")
+    def _convention(self) -> Event:
+        name = self.date_convention
+        if name is None:
+            if not dates.is_exact(self.date):
+                raise ValueError(
+                    f"date {self.date!r} is not a plain year, month or day: name the "
+                    f"date_convention it follows (one of {', '.join(dates.CONVENTIONS)})"
+                )
+        elif name not in dates.CONVENTIONS:
+            raise ValueError(
+                f"unknown date_convention {name!r} (expected one of {', '.join(dates.CONVENTIONS)})"
+            )
+        elif not dates.CONVENTIONS[name].matches(self.date):
+            expected = dates.CONVENTIONS[name].writes
+            raise ValueError(f"date {self.date!r} is not of the form {name!r} gives: {expected}")
+        elif name == "context" and not self.coding_note:
+            raise ValueError("a date by context needs a coding_note naming the dated sentences")
+        return self
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def goldstein(self) -> float | None:
         """The Goldstein value of the CAMEO code, or None for an uncoded development."""
         return None if self.cameo is None else cameo_table()[self.cameo].goldstein
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def plover(self) -> str | None:
+        """The PLOVER event type of the CAMEO code, or None (root ``01`` has none)."""
+        return None if self.cameo is None else cameo_table()[self.cameo].plover
 
 
 class Alternative(_Frozen):
