@@ -106,5 +106,7 @@ def test_cameo_reference_lists_the_shipped_table() -> None:
     for row in csv.DictReader(table.read_text(encoding="utf-8").splitlines()):
         value = float(row["goldstein"])
         plover = f"`{row['plover']}`" if row["plover"] else "none"
-        line = f"| `{row['code']}` | {row['name']} | {value:+.1f} | {row['quad_class']} | {plover} |"
+        line = (
+            f"| `{row['code']}` | {row['name']} | {value:+.1f} | {row['quad_class']} | {plover} |"
+        )
         assert line in page

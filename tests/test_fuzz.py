@@ -53,7 +53,10 @@ def test_any_yaml_structure_as_events_file(tmp_path: Path, data: list[object]) -
     with (folder / "events.yaml").open("w", encoding="utf-8") as handle:
         YAML(typ="safe").dump(data, handle)
     _, problems = read_record(folder)
-    assert all(problem.location.file.endswith("events.yaml") for problem in problems)
+    # Garbage in events.yaml is reported there; claims then lose the events they rest on.
+    for problem in problems:
+        where = problem.location.file
+        assert where.endswith("events.yaml") or "no event of the claim" in problem.message
 
 
 @FUZZ

@@ -48,6 +48,30 @@ CASES = {
         "start: 647, end: 98130",
         "ends beyond the text",
     ),
+    "date without its convention": (
+        "events.yaml",
+        "date: '../1949-22'\n    date_convention: by",
+        "date: '../1949-22'",
+        "name its date_convention",
+    ),
+    "date not of its convention's form": (
+        "events.yaml",
+        "date: '../1949-22'",
+        "date: 1949-05/1949-08",
+        "is not of the form 'by' gives",
+    ),
+    "event outside a leader's tenure": (
+        "events.yaml",
+        "date: '../1949-22'",
+        "date: '../1940'",
+        "falls outside the tenure of 'mao' (1943-03-20/1976-09-09)",
+    ),
+    "claim alternative on a passage no event of the claim cites": (
+        "claims.yaml",
+        "start: 4858, end: 5011",
+        "start: 4858, end: 5012",
+        "which no event of the claim cites",
+    ),
     "unknown state of an actor": (
         "actors.yaml",
         "state: prc",

@@ -122,18 +122,19 @@ def test_index_periods_add_up() -> None:
 def test_a_range_is_spread_evenly(record_copy: Path) -> None:
     text = (record_copy / "events.yaml").read_text(encoding="utf-8")
     (record_copy / "events.yaml").write_text(
-        text.replace("date: 1949/1950", "date: 1982/1985", 1), encoding="utf-8"
+        text.replace("date: 1950/1959", "date: 1982/1985", 1), encoding="utf-8"
     )
     before = record_index(tables(load_record())).set_index("period")
     after = record_index(tables(load_record(record_copy))).set_index("period")
-    # The event moved is Mao's visit (code 042, +1.9), from 1949/1950 to 1982/1985.
+    # The event moved is the Soviet military aid (code 072, +8.3), from 1950/1959 to 1982/1985.
     for year in ("1982", "1983", "1984", "1985"):
+        share = (366 if year == "1984" else 365) / 1461  # the year's share of the range's days
         assert after.loc[year, "events"] - before.loc[year, "events"] == pytest.approx(
-            0.25, abs=2e-3
+            share, abs=2e-4
         )
         assert after.loc[year, "net_goldstein"] - before.loc[
             year, "net_goldstein"
-        ] == pytest.approx(1.9 / 4, abs=2e-3)
+        ] == pytest.approx(8.3 * share, abs=1e-3)
 
 
 def test_claims_json(parley_cli) -> None:
@@ -195,3 +196,22 @@ def test_cite_prints_a_passage_that_checks(corpus: Path, parley_cli) -> None:
 def test_cite_with_no_match(corpus: Path, parley_cli) -> None:
     result = parley_cli("record", "cite", "--corpus", corpus, "tagirova-2017", "no such words here")
     assert result.code == 1
+
+
+@pytest.mark.parametrize(
+    ("event_id", "expected"),
+    [
+        ("ev-1949-mao-visits-moscow", "Mao visits Moscow"),
+        ("ev-1959-neutrality-sino-indian", "Neutrality Sino-Indian"),
+        ("ev-kyrgyz-border-agreement", "Kyrgyz border agreement"),
+        ("ev-1979-talks-one-round", "Talks one round"),
+        ("ev-1986-07-vladivostok-talks-offer", "Vladivostok talks offer"),
+    ],
+)
+def test_headlines_keep_proper_nouns(parley_cli, event_id: str, expected: str) -> None:
+    result = parley_cli("record", "events", "--format", "json")
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert rows[event_id]["headline"] == expected
+    timeline = json.loads(parley_cli("record", "timeline", "--format", "timelinejs").stdout)
+    titles = {e["unique_id"]: e["text"]["headline"] for e in timeline["events"]}
+    assert titles[event_id].removeprefix("Contested: ") == expected

@@ -134,6 +134,8 @@ EVENT_COLUMNS = [
     "goldstein",
     "issues",
     "passages",
+    "plover",
+    "headline",
 ]
 
 
@@ -169,15 +171,14 @@ def record_events(
         out.to_csv(sys.stdout, index=False, lineterminator="\n")
         return
     table = Table(title=f"{len(out)} events")
-    for column in ("when", "who", "cameo", "goldstein", "summary", "contested"):
+    for column in ("when", "headline", "who", "cameo", "plover", "goldstein", "contested"):
         table.add_column(column, overflow="fold")
     for row in out.itertuples(index=False):
         source, target = _text(row.source_actor), _text(row.target_actor)
         who = f"{source} -> {target}" if target else source
-        table.add_row(
-            *map(_text, (dates.describe(str(row.date)), who, row.cameo, row.goldstein)),
-            *map(_text, (row.summary, row.claim)),
-        )
+        when, headline = dates.describe(str(row.date)), _text(row.headline)
+        table.add_row(when, headline, who, *map(_text, (row.cameo, row.plover, row.goldstein)))
+        table.add_row("", f"[dim]{_text(row.summary)}[/dim]", "", "", "", "", _text(row.claim))
     console.print(table)
 
 
@@ -245,7 +246,8 @@ def record_timeline(
     for column in ("when", "what", "contested"):
         table.add_column(column, overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(dates.describe(str(row.date)), _text(row.summary), _text(row.claim))
+        what = f"[bold]{_text(row.headline)}[/bold]: {_text(row.summary)}"
+        table.add_row(dates.describe(str(row.date)), what, _text(row.claim))
     console.print(table)
 
 

@@ -40,7 +40,11 @@ def cameo_table() -> dict[str, CameoCode]:
     rows = csv.DictReader(text.splitlines())
     return {
         row["code"]: CameoCode(
-            row["code"], row["name"], float(row["goldstein"]), row["quad_class"], row["plover"] or None
+            row["code"],
+            row["name"],
+            float(row["goldstein"]),
+            row["quad_class"],
+            row["plover"] or None,
         )
         for row in rows
     }

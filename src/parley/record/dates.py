@@ -194,7 +194,7 @@ def _edtf_parse(text: str) -> Any:
     try:
         return parse_edtf(text)
     except Exception as exc:  # the edtf package raises several types, some not its own
-        raise ValueError(f"{text!r} is not an EDTF date") from exc
+        raise ValueError(f"{text!r} is not a bounded EDTF date") from exc
 
 
 def _edtf_bounds(text: str) -> tuple[dt.date, dt.date]:

@@ -201,6 +201,7 @@ def _cross_reference(record: Record) -> Iterator[Problem]:
         for i, issue_id in enumerate(claim.issues):
             if issue_id not in issues:
                 yield missing("claims", claim.id, ("issues", i), "issue", issue_id)
+    yield from _conventions(record)
     yield from _tenures(record, actors)
     yield from _claim_passages(record)
     for citation in record.citations():
@@ -222,6 +223,32 @@ def _possible_days(text: str) -> tuple[dt.date, dt.date]:
     first, last = dates.bounds(text)
     start, _, end = text.partition("/")
     return (dt.date.min if start == ".." else first, dt.date.max if end == ".." else last)
+
+
+def _conventions(record: Record) -> Iterator[Problem]:
+    """A date is plain, or of the form of the convention it names (see ``dates.CONVENTIONS``)."""
+    known = ", ".join(dates.CONVENTIONS)
+    for event in record.events:
+        name, date = event.date_convention, event.date
+        if name is None:
+            message = (
+                None
+                if dates.is_exact(date)
+                else f"{date!r} is not a plain year, month or day: name its date_convention "
+                f"(one of {known})"
+            )
+        elif name not in dates.CONVENTIONS:
+            message = f"unknown date_convention {name!r} (expected one of {known})"
+        elif not dates.CONVENTIONS[name].matches(date):
+            message = (
+                f"{date!r} is not of the form {name!r} gives: {dates.CONVENTIONS[name].writes}"
+            )
+        elif name == "context" and not event.coding_note:
+            message = "a date by context needs a coding_note that names the dated sentences"
+        else:
+            message = None
+        if message is not None:
+            yield Problem(record.locate("events", event.id, ("date",)), message)
 
 
 def _tenures(record: Record, actors: Mapping[str, Actor]) -> Iterator[Problem]:
@@ -248,10 +275,7 @@ def _claim_passages(record: Record) -> Iterator[Problem]:
         cited = [p for e in record.events if e.claim == claim.id for p in e.passages]
         for j, alternative in enumerate(claim.alternatives):
             for i, passage in enumerate(alternative.passages):
-                if not any(
-                    c.source == passage.source and c.start < passage.end and passage.start < c.end
-                    for c in cited
-                ):
+                if passage not in cited:
                     yield Problem(
                         record.locate("claims", claim.id, ("alternatives", j, "passages", i)),
                         f"alternative {alternative.id!r} cites {passage.key}, which no event "

@@ -124,36 +124,35 @@ def tables(record: Record) -> RecordTables:
     )
 
 
+_EVENT_TYPES = {
+    "id": "VARCHAR",
+    "date": "VARCHAR",
+    "start": "DATE",
+    "end": "DATE",
+    "approximate": "BOOLEAN",
+    "source_actor": "VARCHAR",
+    "target_actor": "VARCHAR",
+    "source_state": "VARCHAR",
+    "target_state": "VARCHAR",
+    "mutual": "BOOLEAN",
+    "cameo": "VARCHAR",
+    "goldstein": "DOUBLE",
+    "plover": "VARCHAR",
+    "issues": "VARCHAR[]",
+    "passages": "VARCHAR[]",
+    "claim": "VARCHAR",
+    "headline": "VARCHAR",
+    "summary": "VARCHAR",
+    "date_convention": "VARCHAR",
+    "coding_note": "VARCHAR",
+}
+
+
 def _connect(events: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute(
-        """
-        CREATE TABLE events (
-            id VARCHAR, date VARCHAR, start DATE, "end" DATE, approximate BOOLEAN,
-            source_actor VARCHAR, target_actor VARCHAR, source_state VARCHAR,
-            target_state VARCHAR, mutual BOOLEAN, cameo VARCHAR, goldstein DOUBLE,
-            issues VARCHAR[], passages VARCHAR[], claim VARCHAR, summary VARCHAR
-        )
-        """
-    )
-    columns = [
-        "id",
-        "date",
-        "start",
-        "end",
-        "approximate",
-        "source_actor",
-        "target_actor",
-        "source_state",
-        "target_state",
-        "mutual",
-        "cameo",
-        "goldstein",
-        "issues",
-        "passages",
-        "claim",
-        "summary",
-    ]
+    declared = ", ".join(f'"{name}" {kind}' for name, kind in _EVENT_TYPES.items())
+    con.execute(f"CREATE TABLE events ({declared})")
+    columns = list(_EVENT_TYPES)
     # pandas stores a missing string as NaN; DuckDB must see NULL, not the text 'nan'.
     plain = events[columns].astype(object)
     plain = plain.where(plain.notna(), None)
@@ -331,23 +330,27 @@ def _precision(text: str) -> str:
 def headline(event: Event, actors: Mapping[str, Actor]) -> str:
     """A short headline: the words of the event's id, with the summary's proper nouns.
 
-    ``ev-1949-mao-visits-moscow`` gives "Mao visits Moscow": a word takes the capitals the
-    summary or an actor's name gives it where a word there begins with it in capitals
-    ("Kyrgyz" from "Kyrgyzstan's"), so that proper nouns stay proper.
+    ``ev-1949-mao-visits-moscow`` gives "Mao visits Moscow": a word takes the capitals that
+    a word of the summary or of an actor's name beginning with it has ("Kyrgyz" from
+    "Kyrgyzstan's"), and a capitalised compound keeps its hyphen ("Sino-Indian"). The
+    summary's first word counts only if an actor's name has it too.
     """
     names = " ".join(actors[a].name for a in (event.source_actor, event.target_actor) if a)
-    capitalised = {
-        word.lower(): word
-        for word in re.findall(r"[A-Z][\w]*", f"{event.summary} {names}")
-        if word.lower() not in _COMMON
-    }
+    first, _, rest = event.summary.partition(" ")
+    found = re.findall(r"[A-Z]\w*(?:-\w+)*", f"{rest} {names}")
+    if first in names.split():
+        found.append(first)
+    proper = [word for word in found if word.lower() not in _COMMON]
     words = []
     for word in event.id.removeprefix("ev-").split("-"):
         if re.fullmatch(r"\d+s?", word):
             continue
-        proper = next((c for low, c in capitalised.items() if low.startswith(word)), None)
-        words.append(proper[: len(word)] if proper else word)
+        match = next((p for p in proper if p.lower().startswith(word)), None)
+        words.append(match[: len(word)] if match and "-" not in match[: len(word)] else word)
     text = " ".join(words)
+    for compound in (p for p in proper if "-" in p):
+        spaced = r"\b" + re.escape(compound).replace(r"\-", " ") + r"\b"
+        text = re.sub(spaced, compound, text, flags=re.IGNORECASE)
     return text[:1].upper() + text[1:]
 
 

@@ -178,26 +178,6 @@ class Event(_Frozen):
             raise ValueError("a mutual event needs a target_actor")
         return self
 
-    @model_validator(mode="after")
-    def _convention(self) -> Event:
-        name = self.date_convention
-        if name is None:
-            if not dates.is_exact(self.date):
-                raise ValueError(
-                    f"date {self.date!r} is not a plain year, month or day: name the "
-                    f"date_convention it follows (one of {', '.join(dates.CONVENTIONS)})"
-                )
-        elif name not in dates.CONVENTIONS:
-            raise ValueError(
-                f"unknown date_convention {name!r} (expected one of {', '.join(dates.CONVENTIONS)})"
-            )
-        elif not dates.CONVENTIONS[name].matches(self.date):
-            expected = dates.CONVENTIONS[name].writes
-            raise ValueError(f"date {self.date!r} is not of the form {name!r} gives: {expected}")
-        elif name == "context" and not self.coding_note:
-            raise ValueError("a date by context needs a coding_note naming the dated sentences")
-        return self
-
     @computed_field  # type: ignore[prop-decorator]
     @property
     def goldstein(self) -> float | None:
