@@ -21,7 +21,8 @@ from pydantic import ValidationError
 from parley.errors import InputError, Location
 from parley.experiments.executors import Executor, InProcess, Task
 from parley.experiments.store import RunMeta, RunStore
-from parley.model.simulate import ROOTS, Inputs, Outputs, Params, compile_inputs, simulate
+from parley.model.events import CODES
+from parley.model.simulate import Inputs, Outputs, Params, compile_inputs, simulate
 from parley.scenario.schema import Scenario
 
 __all__ = ["Ensemble", "apply_overrides", "run_ensemble", "scenario_sha256"]
@@ -60,7 +61,7 @@ class Ensemble:
         r_e, t_e, c_e = np.nonzero(out.events)
         events = pd.DataFrame(
             {"run": r_e, "step": t_e, "date": dates[t_e],
-             "cameo_root": np.array(ROOTS, dtype=object)[c_e], "count": out.events[r_e, t_e, c_e]}
+             "cameo": np.array(CODES, dtype=object)[c_e], "count": out.events[r_e, t_e, c_e]}
         )  # fmt: skip
         median = np.median(out.positions, axis=0)  # (T, S, I), NaN where a state is not
         t_p, s_p, i_p = np.nonzero(~np.isnan(median))

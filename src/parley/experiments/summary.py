@@ -13,6 +13,7 @@ __all__ = [
     "first_clash_years",
     "settlement_years",
     "summarize",
+    "yearly_model_index",
     "yearly_relation",
 ]
 
@@ -29,6 +30,23 @@ def yearly_relation(ensemble: Ensemble, counterpart: int = 0) -> dict[int, np.nd
     exists = ensemble.inputs.active[:, counterpart]
     return {
         int(y): relation[:, (years == y) & exists].mean(axis=1) for y in np.unique(years[exists])
+    }
+
+
+def yearly_model_index(ensemble: Ensemble, counterpart: int = 0) -> dict[int, np.ndarray[Any, Any]]:
+    """Each run's net Goldstein index per calendar year in which the counterpart exists:
+    year -> (runs,), the same measure as the record's yearly index.
+
+    It is the sum, over the year's steps in which the counterpart exists, of the Goldstein
+    values of the events the model drew between the focal state and that counterpart, in
+    either direction (``outputs.goldstein``). Every score of the model's index goes through
+    this one function.
+    """
+    per_step = ensemble.outputs.goldstein[:, :, counterpart]  # (runs, steps)
+    years = _years(ensemble)
+    exists = ensemble.inputs.active[:, counterpart]
+    return {
+        int(y): per_step[:, (years == y) & exists].sum(axis=1) for y in np.unique(years[exists])
     }
 
 

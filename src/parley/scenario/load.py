@@ -166,9 +166,16 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
         for issue_id in actor.stances:
             if issue_id not in issues:
                 yield ("actors", i, "stances", issue_id), f"unknown issue {issue_id!r}"
+    tied = {issue.id for issue in s.issues if issue.leader_tied}
     for i, leader in enumerate(s.leaders):
         if leader.state not in states:
             yield ("leaders", i, "state"), f"unknown state {leader.state!r}"
+        for issue_id in leader.stances:
+            if issue_id not in tied:
+                yield (
+                    ("leaders", i, "stances", issue_id),
+                    f"{issue_id!r} is not an issue tied to leaders (leader_tied: true)",
+                )
     for i, item in enumerate(s.talks):
         for j, party in enumerate(item.states):
             if party not in states:

@@ -8,7 +8,8 @@ the model's parameters.
 The honesty rule is structural here: a shock can change only inputs (positions,
 saliences, capabilities, leaders and their hold on power, talks formats, actors by
 succession). There is no field through which a scenario could set the relation index, a
-clash, an agreement or any other outcome, and unknown fields are refused.
+clash, an agreement, the opening or suspension of talks or any other outcome, and unknown
+fields are refused.
 """
 
 from __future__ import annotations
@@ -80,6 +81,20 @@ class IssueSpec(_Frozen):
     preconditions: tuple[Identifier, ...] = Field(
         default=(), description="Issues that must settle before this one can."
     )
+    border: bool = Field(
+        default=False, description="A section of the border: incidents happen over it."
+    )
+    forces: bool = Field(
+        default=False,
+        description="Positions say how few forces stand at the border (0: massed forces).",
+    )
+    leader_tied: bool = Field(
+        default=False, description="Leaders hold positions on it, and a new leader brings his."
+    )
+    functional: bool = Field(
+        default=False,
+        description="Closeness on it drives the functional track (trade, exchanges).",
+    )
     record_issue: Identifier | None = None
 
 
@@ -128,18 +143,24 @@ class LeaderSpec(_Frozen):
     since: EdtfDate
     until: EdtfDate | None = None
     consolidation: float = Field(ge=0, le=1)
+    stances: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description="The leader's positions on issues tied to leaders.",
+    )
     record_actor: Identifier | None = None
 
 
 class TalksSpec(_Frozen):
-    """A talks format: who talks, about what, from when, and each side's initial tactic."""
+    """A talks format: who talks, about what, and each side's initial tactic.
+
+    When talks meet, are suspended or break down is the model's to decide; a format only
+    says what they would be about and how each side starts.
+    """
 
     id: Identifier
     name: Text
     states: tuple[Identifier, Identifier]
     agenda: Annotated[tuple[Identifier, ...], Field(min_length=1)]
-    available_from: EdtfDate
-    available_until: EdtfDate | None = None
     tactics: dict[Identifier, Tactic]
     tolerance: float = Field(ge=0, le=100, description="Gap within which an item can settle.")
 
@@ -198,11 +219,10 @@ class ConsolidationShock(_Shock):
 
 
 class TalksShock(_Shock):
-    """A talks format becomes available or unavailable, or a side changes its tactic."""
+    """A side changes the tactic it brings to a talks format. It opens or closes nothing."""
 
     kind: Literal["talks"]
     talks: Identifier
-    available: bool | None = None
     tactics: dict[Identifier, Tactic] = Field(default_factory=dict)
     lock: bool = Field(
         default=False,
@@ -265,6 +285,10 @@ class Scenario(_Frozen):
     )
     dyad: tuple[Identifier, Identifier] = Field(
         description="The two states whose relation the model follows."
+    )
+    treaty: bool = Field(
+        default=False,
+        description="The dyad starts bound by an alliance treaty, which the model may see lapse.",
     )
     issues: Annotated[tuple[IssueSpec, ...], Field(min_length=1)]
     states: Annotated[tuple[StateSpec, ...], Field(min_length=2)]
