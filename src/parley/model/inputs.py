@@ -53,6 +53,7 @@ class ShockInput:
     kind: str
     first: int
     days: int
+    slot: int  # the shock's place in the scenario's list: the uniform it draws its day with
     actor: int = -1
     issue: int = -1
     mode: str = "value"  # or "delta", for position and salience
@@ -105,6 +106,7 @@ class Inputs:
     tolerance: Array  # (K,)
     tactic: npt.NDArray[np.int8]  # (K, 2): 1 for comprehensive, per side
     shocks: tuple[ShockInput, ...]
+    slots: int  # the scenario's shocks, enabled or not: one uniform each per run
 
 
 def _until(day: EdtfDate | None, starts: npt.NDArray[np.int64], count: int) -> int:
@@ -174,11 +176,13 @@ def compile_inputs(scenario: Scenario) -> Inputs:
             stance[n, i_index[issue_id]] = value
 
     shocks: list[ShockInput] = []
+    slots = {id(shock): n for n, shock in enumerate(scenario.shocks)}
     for shock in sorted(scenario.shocks, key=lambda shock: dates.bounds(shock.date)[0]):
         if not shock.enabled:
             continue
         first, last = dates.bounds(shock.date)
         day, days = first.toordinal(), (last - first).days + 1
+        slot = slots[id(shock)]
         if shock.kind == "succession":  # at the first day of its range, in every run
             t = step(shock.date)
             predecessor, old = d_index[shock.state], s_index[shock.state]
@@ -206,6 +210,7 @@ def compile_inputs(scenario: Scenario) -> Inputs:
                     shock.kind,
                     day,
                     days,
+                    slot,
                     actor=a_index[shock.actor],
                     issue=i_index[shock.issue],
                     mode=mode,
@@ -214,16 +219,23 @@ def compile_inputs(scenario: Scenario) -> Inputs:
             )
         elif shock.kind == "capability":
             shocks.append(
-                ShockInput("capability", day, days, actor=a_index[shock.actor], amount=shock.factor)
+                ShockInput(
+                    "capability", day, days, slot, actor=a_index[shock.actor], amount=shock.factor
+                )
             )
         elif shock.kind == "consolidation":
             shocks.append(
                 ShockInput(
-                    "consolidation", day, days, leader=l_index[shock.leader], amount=shock.value
+                    "consolidation",
+                    day,
+                    days,
+                    slot,
+                    leader=l_index[shock.leader],
+                    amount=shock.value,
                 )
             )
         elif shock.kind == "leader":
-            shocks.append(ShockInput("leader", day, days, leader=l_index[shock.leader]))
+            shocks.append(ShockInput("leader", day, days, slot, leader=l_index[shock.leader]))
         elif shock.kind == "talks":
             chosen = tuple(
                 (0 if state == scenario.dyad[0] else 1, int(tactic == "comprehensive"))
@@ -231,7 +243,13 @@ def compile_inputs(scenario: Scenario) -> Inputs:
             )
             shocks.append(
                 ShockInput(
-                    "talks", day, days, talks=k_index[shock.talks], tactics=chosen, lock=shock.lock
+                    "talks",
+                    day,
+                    days,
+                    slot,
+                    talks=k_index[shock.talks],
+                    tactics=chosen,
+                    lock=shock.lock,
                 )
             )
 
@@ -286,4 +304,5 @@ def compile_inputs(scenario: Scenario) -> Inputs:
         tolerance=np.array([k.tolerance for k in scenario.talks]),
         tactic=tactic,
         shocks=tuple(shocks),
+        slots=len(scenario.shocks),
     )

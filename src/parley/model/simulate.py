@@ -47,6 +47,7 @@ __all__ = [
 MILESTONES = ("party-ties-broken", "treaty-ended", "normalized")
 """Turns of the political track that the model dates, per run."""
 _PARTY, _TREATY, _NORMAL = range(len(MILESTONES))
+_SHOCK_STREAM = 1 << 20  # a spawn key no ensemble gives a run
 Int = npt.NDArray[np.int64]
 
 
@@ -83,11 +84,16 @@ class _Draws:
     events: Array  # (R, T, D, 2, len(DRAWN))
 
 
-def _draws(seeds: list[np.random.SeedSequence], t: int, k: int, d: int, n_shocks: int) -> _Draws:
+def _draws(seeds: list[np.random.SeedSequence], t: int, k: int, d: int, slots: int) -> _Draws:
     parts = []
     for seed in seeds:  # set-up, once per run, before any step
         rng = np.random.Generator(np.random.PCG64(seed))
-        shock = rng.random(n_shocks)
+        # The days of shocks come from a stream of their own, one uniform per shock in the
+        # scenario's order, so that switching a shock off or adding one at the end leaves
+        # every other random number of the run as it was (paired counterfactuals).
+        key = (*seed.spawn_key, _SHOCK_STREAM)
+        days = np.random.SeedSequence(seed.entropy, spawn_key=key)
+        shock = np.random.Generator(np.random.PCG64(days)).random(slots)
         first = (
             rng.standard_normal((t, 1, 2)),
             rng.random((t, 1, 3)),
@@ -125,11 +131,10 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
     every = np.arange(n_issues)
     rows = np.arange(runs)
     focal = int(inputs.speaker[inputs.focal])
-    draws = _draws(seeds, steps, n_talks, n_sides, len(inputs.shocks))
+    draws = _draws(seeds, steps, n_talks, n_sides, inputs.slots)
     shock_day = np.array(
-        [[s.first + int(u * s.days) for s, u in zip(inputs.shocks, row, strict=True)]
-         for row in draws.shock]
-    ).reshape(runs, len(inputs.shocks))  # fmt: skip
+        [[s.first + int(row[s.slot] * s.days) for s in inputs.shocks] for row in draws.shock]
+    ).reshape(runs, len(inputs.shocks))
     shock_step = step_of(shock_day, inputs.starts)  # (R, n_shocks)
 
     # The state of every run.
@@ -337,7 +342,10 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
             )
             out["miscalculation"][:, t, k] = done.miscalculated.sum(axis=1)
             out["breakdown"][:, t, k] = down
-            stopped |= (down | out["suspended"][:, t, k])[:, None] & touched
+            format_with = (inputs.agenda[k][None] & holds).any(axis=1)  # (D,)
+            stopped |= (down[:, None] & touched) | (
+                out["suspended"][:, t, k][:, None] & format_with[None]
+            )
             anchor = np.where((down[:, None] & inputs.agenda[k][None])[..., None], np.nan, anchor)
             cooldown[:, k] = np.where(down, p.breakdown_cooldown, cooldown[:, k] - 1)
             exposure[:, k] += held
