@@ -39,7 +39,7 @@ def test_builtin_scenario_checks(parley_cli) -> None:
     scenario = load_scenario("sino-soviet")
     assert scenario.dyad == ("prc", "ussr")
     assert {actor.role for actor in scenario.actors} >= {"government", "military", "regional", "public", "third-party"}  # fmt: skip
-    assert {t.id for t in scenario.talks} == {"consultations-1964", "talks-1969", "talks-1979", "consultations-1982", "border-talks-1987"}  # fmt: skip
+    assert {t.id for t in scenario.talks} == {"border-talks", "normalization-talks"}
 
 
 def test_scenarios_lists_the_builtins(parley_cli) -> None:
@@ -103,12 +103,13 @@ CASES = {
     "broken YAML": ("step: quarter", "step: [quarter", "broken YAML"),
     "bad step": ("step: quarter", "step: fortnight", "Input should be 'month', 'quarter' or 'year'"),
     "salience out of range": ("ideology: {position: 65, salience: 0.6}", "ideology: {position: 65, salience: 1.6}", "less than or equal to 1"),
-    "unknown actor in a shock": ("actor: ussr-government\n    issue: ideology", "actor: ussr-govt\n    issue: ideology", "unknown actor 'ussr-govt'"),
+    "unknown actor in a shock": ("actor: ussr-government\n    issue: cambodia", "actor: ussr-govt\n    issue: cambodia", "unknown actor 'ussr-govt'"),
     "unknown record event": ("event: ev-1958-great-leap-forward", "event: ev-1958-great-leap", "unknown record event 'ev-1958-great-leap'"),
     "shock outside its event's dates": ("date: '1958'\n    event: ev-1958-great-leap-forward", "date: '1962'\n    event: ev-1958-great-leap-forward", "outside the dates the record gives"),
     "missing stance": ("      normalization: {position: 100, salience: 0.3}\n    record_actor: prc\n", "    record_actor: prc\n", "no stance on issue 'normalization'"),
-    "duplicate id": ("id: talks-1979", "id: talks-1969", "duplicate id 'talks-1969'"),
-    "bad EDTF date": ("available_from: '1982'", "available_from: '1982-13'", "not a bounded EDTF date"),
+    "duplicate id": ("id: normalization-talks", "id: border-talks", "duplicate id 'border-talks'"),
+    "bad EDTF date": ("date: 1968-08", "date: 1968-13", "not a bounded EDTF date"),
+    "leader stance on an issue not tied to leaders": ("stances: {ideology: 70,", "stances: {economic-model: 70,", "not an issue tied to leaders"),
 }  # fmt: skip
 
 

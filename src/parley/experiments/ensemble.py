@@ -165,7 +165,7 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
     """The scenario with ``PATH=VALUE`` overrides applied, validated again.
 
     A path walks the scenario's fields with dots; entries of a list are named by their
-    id: ``parameters.clash-hazard.value=0.02``, ``shocks.mao-remarks-1964.value=70``,
+    id: ``parameters.incident-hazard.value=0.02``, ``shocks.mao-remarks-1964.value=70``,
     ``actors.prc-government.stances.ideology.position=50``.
     """
     data: dict[str, Any] = copy.deepcopy(scenario.model_dump(mode="json"))
@@ -174,7 +174,7 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
         where = Location("--set", field=override)
         if not sep or not path:
             raise InputError(
-                "an override needs PATH=VALUE", where, "e.g. parameters.clash-hazard.value=0.02"
+                "an override needs PATH=VALUE", where, "e.g. parameters.incident-hazard.value=0.02"
             )
         node: Any = data
         steps = path.split(".")
