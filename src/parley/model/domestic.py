@@ -28,11 +28,15 @@ def compromise(x: Array, weight: Array, member: BoolArray, state_of: npt.NDArray
     The compromise is the capability x salience weighted mean of the state's actors (the
     ``compromise`` model of ``parley bargain``), or their plain mean where no one weighs.
     """
-    total = np.einsum("sa,rai->rsi", member, weight)
-    weighted = np.einsum("sa,rai->rsi", member, weight * x) / nonzero(total)
-    plain = np.einsum("sa,rai->rsi", member, x) / nonzero(member.sum(axis=1))[None, :, None]
-    mean: Array = np.where(total > 0, weighted, plain)
-    return mean[:, state_of, :]
+    mean = np.empty((x.shape[0], len(member), x.shape[2]))
+    for state, inside in enumerate(member):  # a handful of states, each a few actors
+        chosen = np.flatnonzero(inside)
+        w, own = weight[:, chosen, :], x[:, chosen, :]
+        total = w.sum(axis=1)
+        plain = own.sum(axis=1) / max(len(chosen), 1)
+        mean[:, state] = np.where(total > 0, (w * own).sum(axis=1) / nonzero(total), plain)
+    result: Array = mean[:, state_of, :]
+    return result
 
 
 def leader_pull(x: Array, governments: npt.NDArray[np.intp], stance: Array, p: Params) -> Array:

@@ -164,19 +164,20 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
     milestones = np.full((runs, len(MILESTONES)), -1, dtype=np.int64)
     last_leader = np.full((runs, n_states), -2, dtype=np.intp)
 
+    # Outputs are kept step-major while the loop writes them, and turned run-major at the end.
     out = {
-        "relation": np.full((runs, steps, n_sides), np.nan),
-        "behaviour": np.full((runs, steps, n_sides, 2), np.nan),
-        "goldstein": np.zeros((runs, steps, n_sides)),
-        "rung": np.zeros((runs, steps, n_sides), dtype=np.int8),
-        "political": np.full((runs, steps, n_sides), np.nan),
-        "functional": np.full((runs, steps, n_sides), np.nan),
-        "running": np.zeros((runs, steps, n_talks), dtype=bool),
-        "suspended": np.zeros((runs, steps, n_talks), dtype=bool),
-        "breakdown": np.zeros((runs, steps, n_talks), dtype=bool),
-        "miscalculation": np.zeros((runs, steps, n_talks), dtype=np.int64),
-        "positions": np.zeros((runs, steps, n_states, n_issues)),
-        "events": np.zeros((runs, steps, len(events.CODES)), dtype=np.int64),
+        "relation": np.full((steps, runs, n_sides), np.nan),
+        "behaviour": np.full((steps, runs, n_sides, 2), np.nan),
+        "goldstein": np.zeros((steps, runs, n_sides)),
+        "rung": np.zeros((steps, runs, n_sides), dtype=np.int8),
+        "political": np.full((steps, runs, n_sides), np.nan),
+        "functional": np.full((steps, runs, n_sides), np.nan),
+        "running": np.zeros((steps, runs, n_talks), dtype=bool),
+        "suspended": np.zeros((steps, runs, n_talks), dtype=bool),
+        "breakdown": np.zeros((steps, runs, n_talks), dtype=bool),
+        "miscalculation": np.zeros((steps, runs, n_talks), dtype=np.int64),
+        "positions": np.zeros((steps, runs, n_states, n_issues)),
+        "events": np.zeros((steps, runs, len(events.CODES)), dtype=np.int64),
     }
     # How many functional issues each counterpart holds, at least 1 (to average over them).
     functional_count = np.maximum(
@@ -318,8 +319,8 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
         for k in range(n_talks):
             items = inputs.agenda[k][None] & ~settled & ~gated & worth
             on, held = talks.meet(willingness, items, meeting[:, k], cooldown[:, k], p)
-            out["suspended"][:, t, k] = meeting[:, k] & ~held & (cooldown[:, k] <= 0)
-            out["running"][:, t, k] = held
+            out["suspended"][t, :, k] = meeting[:, k] & ~held & (cooldown[:, k] <= 0)
+            out["running"][t, :, k] = held
             error = (p.belief_error * (1 - p.belief_learning) ** exposure[:, k])[:, None]
             done = talks.round_of_talks(
                 on, x[:, focal, :], x[:, other, every], sal, state_cons, anchor,
@@ -331,7 +332,9 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
                 (int(state), done.agreed & holds[d][None]) for d, state in
                 enumerate(inputs.counterparts) if active[d]
             ]  # fmt: skip
-            accepted = talks.ratified(x, weight, member, done.point, done.agreed, sides, p)
+            accepted = done.agreed
+            if accepted.any():
+                accepted = talks.ratified(x, weight, member, done.point, done.agreed, sides, p)
             x[:, focal, :] = np.where(accepted, done.point, x[:, focal, :])
             x[:, other, every] = np.where(accepted, done.point, x[:, other, every])
             agreed_now |= accepted
@@ -340,11 +343,11 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
             down = done.miscalculated.any(axis=1) & (
                 draws.breakdown[:, t, k] < p.breakdown_probability
             )
-            out["miscalculation"][:, t, k] = done.miscalculated.sum(axis=1)
-            out["breakdown"][:, t, k] = down
+            out["miscalculation"][t, :, k] = done.miscalculated.sum(axis=1)
+            out["breakdown"][t, :, k] = down
             format_with = (inputs.agenda[k][None] & holds).any(axis=1)  # (D,)
             stopped |= (down[:, None] & touched) | (
-                out["suspended"][:, t, k][:, None] & format_with[None]
+                out["suspended"][t, :, k][:, None] & format_with[None]
             )
             anchor = np.where((down[:, None] & inputs.agenda[k][None])[..., None], np.nan, anchor)
             cooldown[:, k] = np.where(down, p.breakdown_cooldown, cooldown[:, k] - 1)
@@ -372,7 +375,7 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
 
         # 8. Events, in both directions, and the index they make.
         touch = (inputs.agenda[:, None, :] & holds[None]).any(axis=2)  # (K, D)
-        meets = (out["running"][:, t][:, :, None] & touch[None]).any(axis=1)  # (R, D)
+        meets = (out["running"][t][:, :, None] & touch[None]).any(axis=1)  # (R, D)
         level = events.intensity(b, political, blocked, meets, functional)
         drawn = events.draw(level, draws.events[:, t], p)  # (R, D, 2, len(DRAWN))
         count = np.zeros((runs, n_sides, len(events.CODES)), dtype=np.int64)
@@ -384,16 +387,17 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
         count[..., len(events.DRAWN) + 4] = climb.incident & ~climb.deadly
         count[..., len(events.DRAWN) + 5] = climb.deadly
         count *= active[None, :, None]
-        out["goldstein"][:, t] = (count * events.GOLDSTEIN).sum(axis=2)
-        out["events"][:, t] = count.sum(axis=1)
+        out["goldstein"][t] = (count * events.GOLDSTEIN).sum(axis=2)
+        out["events"][t] = count.sum(axis=1)
 
         live = np.where(active[None], 1.0, np.nan)
-        out["behaviour"][:, t] = b * live[..., None]
-        out["relation"][:, t] = b.mean(axis=2) * live
-        out["rung"][:, t] = climb.rung * active[None]
-        out["political"][:, t] = political * live
-        out["functional"][:, t] = functional * live
+        out["behaviour"][t] = b * live[..., None]
+        out["relation"][t] = b.mean(axis=2) * live
+        out["rung"][t] = climb.rung * active[None]
+        out["political"][t] = political * live
+        out["functional"][t] = functional * live
         exists = member.any(axis=1)  # (S,)
-        out["positions"][:, t] = np.where(exists[:, None], x[:, inputs.speaker, :], np.nan)
-    out["clash"] = out["rung"] >= 2
-    return Outputs(settled_at=settled_at, milestones=milestones, **out)
+        out["positions"][t] = np.where(exists[:, None], x[:, inputs.speaker, :], np.nan)
+    runs_first = {name: np.ascontiguousarray(np.swapaxes(a, 0, 1)) for name, a in out.items()}
+    runs_first["clash"] = runs_first["rung"] >= 2
+    return Outputs(settled_at=settled_at, milestones=milestones, **runs_first)

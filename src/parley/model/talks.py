@@ -86,6 +86,9 @@ def round_of_talks(
     side's error about the other's reservation point this step, and ``package`` (R,) says
     that one side insists on a comprehensive deal.
     """
+    if not on.any():  # no run talks this step: nothing moves
+        idle = np.zeros(on.shape, dtype=bool)
+        return Round(own, other, anchor, idle, own, np.zeros((len(on), 2), dtype=bool))
     fresh = on & np.isnan(anchor[..., 0])
     anchor = np.where(fresh[..., None], np.stack([own, other], axis=2), anchor)
     a_own, a_other = anchor[..., 0], anchor[..., 1]
