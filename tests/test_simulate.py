@@ -157,7 +157,10 @@ def test_out_writes_parquet_once(tmp_path: Path, parley_cli) -> None:
     result = parley_cli("run", "sino-soviet", "--runs", "3", "--out", out, "--format", "json")
     assert result.code == 0, result.stderr
     relation = pd.read_parquet(out / "relation.parquet")
-    assert set(relation.columns) == {"run", "step", "date", "counterpart", "relation", "clash"}
+    assert set(relation.columns) == {
+        "run", "step", "date", "counterpart", "relation", "behaviour_out", "behaviour_in",
+        "goldstein", "rung", "clash", "political", "functional",
+    }  # fmt: skip
     assert len(relation) == 3 * 169  # quarters from 1949-10 to 1991-12
     assert {p.name for p in out.iterdir()} == {
         "relation.parquet", "agreements.parquet", "talks.parquet", "events.parquet", "positions.parquet",

@@ -45,18 +45,28 @@ class Ensemble:
         counterparts = np.array(inputs.states, dtype=object)[inputs.counterparts]
         relation = pd.DataFrame(
             {"run": r_r, "step": t_r, "date": dates[t_r], "counterpart": counterparts[d_r],
-             "relation": out.relation[r_r, t_r, d_r], "clash": out.clash[r_r, t_r, d_r]}
+             "relation": out.relation[r_r, t_r, d_r],
+             "behaviour_out": out.behaviour[r_r, t_r, d_r, 0],
+             "behaviour_in": out.behaviour[r_r, t_r, d_r, 1],
+             "goldstein": out.goldstein[r_r, t_r, d_r], "rung": out.rung[r_r, t_r, d_r],
+             "clash": out.clash[r_r, t_r, d_r], "political": out.political[r_r, t_r, d_r],
+             "functional": out.functional[r_r, t_r, d_r]}
         )  # fmt: skip
         r_i, i_i = np.nonzero(out.settled_at >= 0)
         agreements = pd.DataFrame(
             {"run": r_i, "issue": np.array(inputs.issues, dtype=object)[i_i],
              "step": out.settled_at[r_i, i_i], "date": dates[out.settled_at[r_i, i_i]]}
         )  # fmt: skip
-        r_t, t_t, k_t = np.nonzero(out.running | out.breakdown)
+        r_t, t_t, k_t = np.nonzero(out.running | out.breakdown | out.suspended)
+        status = np.where(
+            out.breakdown[r_t, t_t, k_t],
+            "breakdown",
+            np.where(out.suspended[r_t, t_t, k_t], "suspended", "held"),
+        )
         talks = pd.DataFrame(
             {"run": r_t, "step": t_t, "date": dates[t_t],
-             "talks": np.array(inputs.talks, dtype=object)[k_t],
-             "status": np.where(out.breakdown[r_t, t_t, k_t], "breakdown", "held")}
+             "talks": np.array(inputs.talks, dtype=object)[k_t], "status": status,
+             "miscalculations": out.miscalculation[r_t, t_t, k_t]}
         )  # fmt: skip
         r_e, t_e, c_e = np.nonzero(out.events)
         events = pd.DataFrame(

@@ -11,6 +11,7 @@ from parley.experiments.ensemble import Ensemble
 __all__ = [
     "counterpart_name",
     "first_clash_years",
+    "milestone_years",
     "settlement_years",
     "summarize",
     "yearly_model_index",
@@ -62,6 +63,20 @@ def settlement_years(ensemble: Ensemble, issue: str) -> np.ndarray[Any, Any]:
     index = ensemble.inputs.issues.index(issue)
     at = ensemble.outputs.settled_at[:, index]
     return np.where(at >= 0, _years(ensemble)[np.maximum(at, 0)], 0)
+
+
+def milestone_years(ensemble: Ensemble, name: str) -> np.ndarray[Any, Any]:
+    """The year each run reaches a turn of the political track (``MILESTONES``), or 0."""
+    from parley.model.simulate import MILESTONES
+
+    at = ensemble.outputs.milestones[:, MILESTONES.index(name)]
+    return np.where(at >= 0, _years(ensemble)[np.maximum(at, 0)], 0)
+
+
+def _milestone_names() -> tuple[str, ...]:
+    from parley.model.simulate import MILESTONES
+
+    return MILESTONES
 
 
 def counterpart_name(ensemble: Ensemble, counterpart: int) -> str:
@@ -117,6 +132,9 @@ def summarize(ensemble: Ensemble) -> dict[str, Any]:
         "seed": ensemble.seed,
         "relation": relation,
         "first_clash": _distribution(first_clash_years(ensemble)),
+        "milestones": {
+            name: _distribution(milestone_years(ensemble, name)) for name in _milestone_names()
+        },
         "agreements": agreements,
         "talks": talks,
     }
