@@ -88,3 +88,19 @@ def eu_options(draw: st.DrawFn) -> EUOptions:
         q=draw(st.sampled_from([1.0, 0.5, 0.0])),
         t=draw(st.sampled_from([1.0, 0.5])),
     )
+
+
+# Forecasts to score: an ensemble's values, and a distribution over the years of an outcome.
+ensemble_values = st.lists(
+    st.floats(min_value=-1e3, max_value=1e3, allow_nan=False), min_size=1, max_size=40
+)
+
+
+@st.composite
+def year_distributions(draw: st.DrawFn) -> dict[int, float]:
+    """Shares of runs per year, 1950-1991, summing to at most 1 (the rest: never)."""
+    years = draw(st.lists(st.integers(1950, 1991), unique=True, max_size=8))
+    counts = draw(st.lists(st.integers(1, 20), min_size=len(years), max_size=len(years)))
+    never = draw(st.integers(0, 20))
+    total = sum(counts) + never or 1
+    return {year: count / total for year, count in zip(years, counts, strict=True)}

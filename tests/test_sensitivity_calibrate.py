@@ -23,13 +23,18 @@ SCENARIO = load_scenario("sino-soviet")
 
 
 def test_morris_finds_a_parameter_without_effect() -> None:
-    # The event rate only sets how many events are drawn: it moves no metric.
+    # The event rate only sets how many events are drawn: it moves the model's index, made
+    # of those events, and so record.spearman, but no dated outcome.
     names = ("clash-hazard", "strain-scale", "event-rate")
     result = sensitivity(SCENARIO, "morris", names, samples=2, runs=8, seed=1)
     assert len(result.samples) == 2 * (len(names) + 1)
     assert set(result.indices["parameter"]) == set(names)
     assert {"mu_star", "sigma", "mu_star_conf"} <= set(result.indices.columns)
-    rate = result.indices[result.indices["parameter"] == "event-rate"]
+    indices = result.indices
+    rate = indices[
+        (indices["parameter"] == "event-rate") & (indices["metric"] != "record.spearman")
+    ]
+    assert len(rate) == 4  # probability and year of two outcomes
     assert (rate["mu_star"] == 0).all()
     hazard = result.indices[
         (result.indices["parameter"] == "clash-hazard")

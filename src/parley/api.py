@@ -5,6 +5,7 @@ Each returns plain data (DataFrames, lists, dicts); formatting belongs to the ca
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any, get_args, get_type_hints
 
 import pandas as pd
 
+from parley.compare.placebo import Placebo, shift_shocks
 from parley.compare.record import compare_to_record
 from parley.errors import CorpusError, InputError, Location, QueryError
 from parley.experiments.bargain import MODELS, BargainResult, bargain
@@ -32,6 +34,7 @@ from parley.yamlfile import Problem as YamlProblem
 
 __all__ = [
     "MODELS",
+    "PLACEBO_YEARS",
     "BargainResult",
     "CheckReport",
     "EUOptions",
@@ -48,6 +51,7 @@ __all__ = [
     "list_scenarios",
     "load_record",
     "load_scenario",
+    "placebo_runs",
     "record_claims",
     "record_events",
     "record_index",
@@ -221,14 +225,43 @@ def run_summary(ensemble: Ensemble) -> dict[str, Any]:
     return summarize(ensemble)
 
 
+PLACEBO_YEARS = (-5, 5)
+"""How far the placebo moves every shock, each way."""
+
+
 def compare_scenario(
     ensemble: Ensemble,
     calibrate_until: int = 1979,
     index: PathLike | None = None,
+    placebo: bool = True,
+    chunk: int | None = None,
+    execution: Execution | None = None,
 ) -> dict[str, Any]:
-    """Score an ensemble against the built-in record: rank and sign of yearly R, Brier of
-    dated outcomes, in and out of sample; with ``index``, against the user's series too."""
-    return compare_to_record(ensemble, load_record(), calibrate_until, index)
+    """Score an ensemble against the built-in record, beside naive baselines and (unless
+    ``placebo`` is False) the placebo: the scenario with every shock moved five years
+    earlier and later, run with the same runs and seed (``chunk`` and ``execution`` as
+    for ``run_scenario``). The model's yearly index per era, in and out of sample, and
+    the dated outcomes; with ``index``, against the user's series too."""
+    placebos = placebo_runs(ensemble, chunk, execution) if placebo else []
+    return compare_to_record(ensemble, load_record(), calibrate_until, index, placebos=placebos)
+
+
+def placebo_runs(
+    ensemble: Ensemble, chunk: int | None = None, execution: Execution | None = None
+) -> list[tuple[Placebo, Ensemble | None]]:
+    """The ensemble's scenario with every shock moved by each of ``PLACEBO_YEARS``, each
+    run with the ensemble's runs and seed (None for a placebo that cannot run: see
+    ``Placebo.problem``). Nothing is stored: ``execution.out`` is not used."""
+    how = dataclasses.replace(execution or Execution(), out=None, resume=False)
+    runs = int(ensemble.outputs.relation.shape[0])
+    found: list[tuple[Placebo, Ensemble | None]] = []
+    for years in PLACEBO_YEARS:
+        shifted = shift_shocks(ensemble.scenario, years)
+        if shifted.problem is not None:
+            found.append((shifted, None))
+            continue
+        found.append((shifted, run_scenario(shifted.scenario, runs, ensemble.seed, (), chunk, how)))
+    return found
 
 
 def report(
@@ -249,7 +282,8 @@ def report(
     record = load_record()
     scores = None
     if base.scenario.name in OUTCOMES:
-        scores = compare_to_record(base, record, index=index)
+        placebos = placebo_runs(base, chunk, execution)
+        scores = compare_to_record(base, record, index=index, placebos=placebos)
     intervention = differences = None
     if overrides:
         intervention = run_scenario(base.scenario, runs, seed, overrides, chunk, execution)

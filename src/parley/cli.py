@@ -511,34 +511,100 @@ def compare(
         Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
     ] = None,
     calibrate_until: Annotated[
-        int, typer.Option(help="Split in-sample and out-of-sample here.")
+        int,
+        typer.Option(help="The cut: in sample up to it, out of sample after; baselines from it."),
     ] = 1979,
     format: Annotated[
         TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.json,
+    ] = TableOrJson.table,
 ) -> None:
-    """Score a scenario's runs against the record."""
+    """Score a scenario's runs against the record, beside naive baselines and a placebo
+    (every shock moved five years earlier, then later)."""
     model, overrides = _model(scenario, params, set_)
     with _progress(quiet, "chunks") as progress:
         how = _execution(workers, scheduler, progress)
         ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
-    scores = api.compare_scenario(ensemble, calibrate_until, index)
+        scores = api.compare_scenario(ensemble, calibrate_until, index, True, chunk, how)
     if format is TableOrJson.json:
         _json(scores)
         return
-    rows = [
-        {"period": name, **{k: v for k, v in scores[name].items() if k != "outcomes"}}
-        for name in ("record", "in_sample", "out_of_sample", "external")
-        if name in scores
-    ]
-    console.print(_rich_table(pd.DataFrame(rows).round(3), title="Yearly R against the record"))
-    outcomes = pd.DataFrame(
-        [
-            {k: o[k] for k in ("name", "observed", "probability", "brier")}
-            for o in scores["outcomes"]
-        ]
-    )
-    console.print(_rich_table(outcomes.round(3), title="Dated outcomes"))
+    title = f"{scores['scenario']}: {scores['runs']} runs, seed {scores['seed']}"
+    for key, against in (("record", "the record's"), ("external", "your")):
+        if key in scores:
+            _show_eras(scores[key], f"{title}. The model's yearly index against {against}")
+    relation = scores["record"]["relation"]
+    if relation["years"]:
+        console.print(
+            f"The model's yearly median R against the record's index: Spearman "
+            f"{_score(relation['spearman'])}, sign agreement {_score(relation['sign_agreement'])}"
+            f" ({relation['years']} years; R has its own scale, so no CRPS)."
+        )
+    _show_outcomes(scores["record"], scores["calibrate_until"])
+    for label, placebo in scores["record"]["placebo"].items():
+        if placebo["skipped"]:
+            console.print(f"Placebo {label} not run: {placebo['skipped']}.")
+
+
+def _score(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+_SCORE_NAMES = {
+    "spearman": "Spearman",
+    "pearson": "Pearson",
+    "crps": "CRPS",
+    "sign_agreement": "sign agreement",
+}
+
+
+def _show_eras(scores: dict[str, Any], title: str) -> None:
+    """For each era, and in and out of sample, each score of the model beside the
+    baselines' and the placebos', and how many of them the model beats."""
+    from parley.compare.record import SCORES, score_rows
+
+    rows = score_rows(scores)
+    if not rows:
+        console.print(f"{title}: no year of the index falls in the scenario's period.")
+        return
+    rivals = list(rows[0]["others"])
+    table = Table(title=f"{title}, beside baselines forecast at the cut and placebos")
+    for column in ("era", "score", "model", *rivals, "model beats"):
+        table.add_column(column, justify="left" if column in ("era", "score") else "right")
+    for row in rows:
+        place = SCORES.index(row["score"])
+        label = {0: row["span"], 1: f"  ({row['years']} years)"}.get(place, "")
+        table.add_row(
+            label,
+            _SCORE_NAMES[row["score"]],
+            _score(row["model"]),
+            *(_score(value) for value in row["others"].values()),
+            f"{row['beats']} of {row['rivals']}",
+            end_section=place == len(SCORES) - 1,
+        )
+    console.print(table)
+
+
+def _show_outcomes(record: dict[str, Any], cut: int) -> None:
+    """The dated outcomes: the share of runs by the end, the most likely year, Brier and
+    CRPS (in years), and the placebos' CRPS."""
+    table = Table(title=f"Dated outcomes, in or out of sample at {cut} (CRPS in years; a run "
+                  "where it never happens counts at the year after the period)")  # fmt: skip
+    columns = ["outcome", "record", "sample", "by the end", "most likely", "Brier", "CRPS"]
+    columns += [f"placebo {k} CRPS" for k in record["placebo"]]
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("outcome", "sample") else "right")
+    for n, outcome in enumerate(record["outcomes"]):
+        table.add_row(
+            outcome["name"],
+            str(outcome["observed"]),
+            "in" if outcome["in_sample"] else "out",
+            f"{outcome['probability_by_end']:.0%}",
+            _text(outcome["mode_year"]),
+            _score(outcome["brier"], 3),
+            _score(outcome["crps"]),
+            *(_score(p["outcomes"][n]["crps"]) for p in record["placebo"].values()),
+        )
+    console.print(table)
 
 
 class MethodChoice(enum.StrEnum):
@@ -683,7 +749,7 @@ def calibrate(
     # Only now, with the fit done, are the years after --until looked at.
     overrides = tuple(f"parameters.{k}.value={v!r}" for k, v in found["parameters"].items())
     scores = {
-        label: api.compare_scenario(api.run_scenario(model, runs, seed, sets), until)
+        label: api.compare_scenario(api.run_scenario(model, runs, seed, sets), until, placebo=False)
         for label, sets in (("before", ()), ("after", overrides))
     }
     result = {
@@ -691,8 +757,8 @@ def calibrate(
         "until": until,
         "parameters": found["parameters"],
         "in_sample_fit": {"before": found["baseline_fit"], "after": found["fit"]},
-        "out_of_sample": {k: v["out_of_sample"] for k, v in scores.items()},
-        "in_sample": {k: v["in_sample"] for k, v in scores.items()},
+        "out_of_sample": {k: v["record"]["out_of_sample"] for k, v in scores.items()},
+        "in_sample": {k: v["record"]["in_sample"] for k, v in scores.items()},
     }
     if out is not None:
         header = [

@@ -1,7 +1,16 @@
-"""A scenario's runs scored against the record (DESIGN.md, "Validation")."""
+"""A scenario's runs scored against the record (DESIGN.md, "Validation").
+
+The model's yearly index (``yearly_model_index``: net Goldstein per year, the record's
+own measure) is scored against the record's yearly index over the whole period
+1950-1991 and per era, each score beside naive baselines (``baselines``) and a placebo
+(``placebo``): Spearman and Pearson of the runs' median, the mean CRPS of the runs over
+the years, and sign agreement. The dated outcomes get a Brier score and a CRPS in
+years. The split at ``calibrate_until`` gives the in-sample and out-of-sample scores.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,14 +18,31 @@ import numpy as np
 import pandas as pd
 
 from parley.compare import metrics
+from parley.compare.baselines import BASELINES, baselines
+from parley.compare.placebo import Placebo
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import Ensemble
-from parley.experiments.summary import first_clash_years, settlement_years, yearly_relation
+from parley.experiments.summary import (
+    first_clash_years,
+    settlement_years,
+    yearly_model_index,
+    yearly_relation,
+)
 from parley.record import dates as _dates
 from parley.record import query
 from parley.record.query import RecordTables
 
-__all__ = ["OUTCOMES", "compare_to_record", "read_external_index", "yearly_index"]
+__all__ = [
+    "ERAS",
+    "OUTCOMES",
+    "SCORES",
+    "WHOLE",
+    "beats",
+    "compare_to_record",
+    "read_external_index",
+    "score_rows",
+    "yearly_index",
+]
 
 # The dated outcomes the record gives for each built-in scenario, and the record events
 # that date them: (issue settled, or "clash"; event id).
@@ -39,83 +65,249 @@ def yearly_index(record: RecordTables) -> dict[int, float]:
     return {int(p): float(v) for p, v in zip(frame["period"], frame["net_goldstein"], strict=True)}
 
 
+WHOLE = (1950, 1991)
+"""The years the record's index scores: from the first full year after the PRC's founding
+to the end of the Soviet Union."""
+ERAS = ((1950, 1965), (1966, 1979), (1980, 1991))
+"""The alliance and the split; the confrontation; normalization."""
+
+Forecast = Mapping[int, np.ndarray[Any, Any]]
+"""Values per year: each run's, or a single number for a deterministic forecast."""
+
+
 def compare_to_record(
     ensemble: Ensemble,
     record: RecordTables,
     calibrate_until: int = 1979,
     index: Path | str | None = None,
-    first_year: int = 1950,
-    last_year: int = 1991,
     observed: dict[int, float] | None = None,
+    placebos: Sequence[tuple[Placebo, Ensemble | None]] = (),
 ) -> dict[str, Any]:
-    """Score an ensemble against the record: rank and sign of yearly R, Brier of outcomes.
+    """Score an ensemble against the record, beside the baselines and the placebos.
 
-    ``observed`` is the record's yearly index, if already at hand (``yearly_index``).
+    ``observed`` is the record's yearly index, if already at hand (``yearly_index``);
+    ``placebos`` are runs of the scenario with its shocks moved (``shift_shocks``), on
+    the ensemble's seeds, or None for a placebo that cannot run (its scores are then
+    null, and ``skipped`` says why); ``index`` a user's yearly index, scored the same way.
     """
     observed = yearly_index(record) if observed is None else observed
-    yearly = {year: float(np.median(values)) for year, values in yearly_relation(ensemble).items()}
-    years = [y for y in range(first_year, last_year + 1) if y in yearly and y in observed]
+    spans = _spans(ensemble, calibrate_until)
+    name = ensemble.scenario.name
+    model = yearly_model_index(ensemble)
+    moved = [
+        (placebo, runs, {} if runs is None else yearly_model_index(runs))
+        for placebo, runs in placebos
+    ]
 
-    def scores(span: list[int], series: dict[int, float]) -> dict[str, Any]:
-        model = [yearly[y] for y in span]
-        truth = [series[y] for y in span]
-        return {
-            "spearman": _number(metrics.spearman(model, truth)),
-            "sign_agreement": _number(metrics.sign_agreement(model, truth)),
-            "years": len(span),
+    def scored(series: Mapping[int, float], with_outcomes: bool) -> dict[str, Any]:
+        years = [y for y in range(spans.whole[0], spans.whole[1] + 1) if y in series]
+        naive = baselines(series, years, calibrate_until)
+        result = {
+            **_scores(model, series, spans),
+            "baselines": {
+                key: _scores(_deterministic(naive[key]), series, spans) for key in BASELINES
+            },
+            "placebo": {
+                f"{placebo.years:+d}": {
+                    **_scores(shifted, series, spans),
+                    "shocks_moved": len(placebo.moved),
+                    "shocks_dropped": list(placebo.dropped),
+                    "skipped": placebo.problem,
+                    **(
+                        {"outcomes": _outcomes(runs, record, calibrate_until, name)}
+                        if with_outcomes
+                        else {}
+                    ),
+                }
+                for placebo, runs, shifted in moved
+            },
         }
+        if with_outcomes:
+            result["relation"] = _relation(ensemble, series, spans.whole)
+            result["outcomes"] = _outcomes(ensemble, record, calibrate_until, name)
+        return result
 
-    events = {event.id: event for event in record.record.events}
-    outcomes: list[dict[str, Any]] = []
-    for name, (what, event_id) in OUTCOMES.get(ensemble.scenario.name, {}).items():
-        first, last = (day.year for day in _dates.bounds(events[event_id].date))
-        values = (
-            first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
-        )
-        predicted = {int(y): float((values == y).mean()) for y in np.unique(values[values > 0])}
-        outcomes.append(
-            {
-                "name": name,
-                "observed": first if first == last else f"{first}-{last}",
-                "record_event": event_id,
-                "predicted": predicted,
-                "probability": float((values > 0).mean()),
-                "brier": metrics.brier(predicted, first, last),
-            }
-        )
-    inside = [y for y in years if y <= calibrate_until]
-    outside = [y for y in years if y > calibrate_until]
-    result: dict[str, Any] = {
-        "scenario": ensemble.scenario.name,
+    scores: dict[str, Any] = {
+        "scenario": name,
         "runs": int(ensemble.outputs.relation.shape[0]),
         "seed": ensemble.seed,
-        "record": scores(years, observed),
-        "outcomes": outcomes,
         "calibrate_until": calibrate_until,
-        "in_sample": {
-            **scores(inside, observed),
-            "outcomes": [o["name"] for o in outcomes if _year(o) <= calibrate_until],
-        },
-        "out_of_sample": {
-            **scores(outside, observed),
-            "outcomes": [o["name"] for o in outcomes if _year(o) > calibrate_until],
-        },
+        "record": scored(observed, with_outcomes=True),
     }
     if index is not None:
-        external = read_external_index(Path(index))
-        common = [y for y in range(first_year, last_year + 1) if y in yearly and y in external]
-        result["external"] = scores(common, external)
-    return result
+        scores["external"] = scored(read_external_index(Path(index)), with_outcomes=False)
+    return scores
+
+
+SCORES = ("spearman", "pearson", "crps", "sign_agreement")
+"""The scores of a yearly series, in the order tables show them."""
+
+
+def beats(model: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, bool | None]:
+    """Whether the model beats another forecast over the same years, score by score.
+
+    Correlations and sign agreement: higher is better, and an undefined one counts as 0
+    (a constant forecast has no ranks, and earns no credit for them). CRPS: lower is
+    better; None where either is undefined.
+    """
+    verdict: dict[str, bool | None] = {
+        key: (model[key] or 0.0) > (other[key] or 0.0)
+        for key in ("spearman", "pearson", "sign_agreement")
+    }
+    defined = model["crps"] is not None and other["crps"] is not None
+    verdict["crps"] = model["crps"] < other["crps"] if defined else None
+    return verdict
+
+
+def score_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The scores of ``compare_to_record``'s ``record`` (or ``external``) as table rows:
+    per span (the whole period, each era, in and out of sample) and score, the model's
+    value, each baseline's and placebo's, and how many of those the model beats.
+
+    Each row: ``span`` (``"1950-1991 whole period"``), ``from``, ``to``, ``years``,
+    ``score`` (a key of ``SCORES``), ``model``, ``others`` (each baseline's and
+    placebo's value, by name: ``"mean"``, ``"placebo -5"``), ``beats`` (how many of
+    those the model beats) and ``rivals`` (how many there are, leaving out a placebo that
+    could not run). Empty when no year of the index falls in the scenario's period.
+    """
+    if not scores["years"]:
+        return []
+    others = {**scores["baselines"], **{f"placebo {k}": v for k, v in scores["placebo"].items()}}
+    spans: list[tuple[str, Any]] = [("whole period", ())]
+    spans += [("", ("eras", n)) for n in range(len(scores["eras"]))]
+    spans += [(key.replace("_", " "), (key,)) for key in ("in_sample", "out_of_sample")]
+    rows = []
+    for name, where in spans:
+        model = _at(scores, where)
+        rivals = {label: _at(series, where) for label, series in others.items()}
+        ran = [label for label, series in others.items() if not series.get("skipped")]
+        verdicts = [beats(model, rivals[label]) for label in ran]
+        label = f"{model['from']}-{model['to']}" + (f" {name}" if name else "")
+        for key in SCORES:
+            rows.append(
+                {
+                    "span": label,
+                    "from": model["from"],
+                    "to": model["to"],
+                    "years": model["years"],
+                    "score": key,
+                    "model": model[key],
+                    "others": {rival: series[key] for rival, series in rivals.items()},
+                    "beats": sum(bool(verdict[key]) for verdict in verdicts),
+                    "rivals": len(verdicts),
+                }
+            )
+    return rows
+
+
+def _at(series: Mapping[str, Any], where: tuple[Any, ...]) -> Mapping[str, Any]:
+    for step in where:
+        series = series[step]
+    return series
+
+
+class _Spans:
+    """The spans of years a scenario is scored over: the whole period, the eras that
+    lie inside the scenario's full years, and the split at the cut."""
+
+    def __init__(self, whole: tuple[int, int], eras: list[tuple[int, int]], cut: int) -> None:
+        self.whole, self.eras = whole, eras
+        self.in_sample = (whole[0], min(cut, whole[1]))
+        self.out_of_sample = (max(cut + 1, whole[0]), whole[1])
+
+
+def _spans(ensemble: Ensemble, cut: int) -> _Spans:
+    first = _dates.bounds(ensemble.scenario.start)[0]
+    last = _dates.bounds(ensemble.scenario.end)[1]
+    first_year = first.year if (first.month, first.day) == (1, 1) else first.year + 1
+    last_year = last.year if (last.month, last.day) == (12, 31) else last.year - 1
+    whole = (max(WHOLE[0], first_year), min(WHOLE[1], last_year))
+    eras = [(a, b) for a, b in ERAS if first_year <= a and b <= last_year]
+    return _Spans(whole, eras, cut)
+
+
+def _deterministic(values: Mapping[int, float]) -> dict[int, np.ndarray[Any, Any]]:
+    return {year: np.array([value]) for year, value in values.items()}
+
+
+def _scores(forecast: Forecast, observed: Mapping[int, float], spans: _Spans) -> dict[str, Any]:
+    """Scores over the whole period, then per era and in and out of sample."""
+    return {
+        **_span_scores(forecast, observed, spans.whole),
+        "eras": [_span_scores(forecast, observed, era) for era in spans.eras],
+        "in_sample": _span_scores(forecast, observed, spans.in_sample),
+        "out_of_sample": _span_scores(forecast, observed, spans.out_of_sample),
+    }
+
+
+def _span_scores(
+    forecast: Forecast, observed: Mapping[int, float], span: tuple[int, int]
+) -> dict[str, Any]:
+    """Spearman, Pearson and sign agreement of the forecast's median per year, and the
+    mean over the years of its CRPS; None where a score is undefined."""
+    years = [y for y in range(span[0], span[1] + 1) if y in forecast and y in observed]
+    centre = [float(np.median(forecast[y])) for y in years]
+    truth = [float(observed[y]) for y in years]
+    crps = [metrics.crps_ensemble(forecast[y], observed[y]) for y in years]
+    return {
+        "from": span[0],
+        "to": span[1],
+        "years": len(years),
+        "spearman": _number(metrics.spearman(centre, truth)),
+        "pearson": _number(metrics.pearson(centre, truth)),
+        "crps": float(np.mean(crps)) if crps else None,
+        "sign_agreement": _number(metrics.sign_agreement(centre, truth)),
+    }
+
+
+def _relation(
+    ensemble: Ensemble, observed: Mapping[int, float], span: tuple[int, int]
+) -> dict[str, Any]:
+    """The model's yearly median relation index R against the record's index: its rank
+    and sign only, since R is on another scale."""
+    scores = _span_scores(yearly_relation(ensemble), observed, span)
+    return {key: scores[key] for key in ("years", "spearman", "pearson", "sign_agreement")}
+
+
+def _outcomes(
+    ensemble: Ensemble | None, record: RecordTables, cut: int, scenario: str
+) -> list[dict[str, Any]]:
+    """Each dated outcome of the scenario: the share of runs in which it happens by the
+    end, the most likely year, and the Brier score and CRPS (in years) of its year; all
+    None without runs (a placebo that cannot run)."""
+    events = {event.id: event for event in record.record.events}
+    outcomes: list[dict[str, Any]] = []
+    for name, (what, event_id) in OUTCOMES.get(scenario, {}).items():
+        first, last = (day.year for day in _dates.bounds(events[event_id].date))
+        outcome: dict[str, Any] = {
+            "name": name,
+            "observed": first if first == last else f"{first}-{last}",
+            "record_event": event_id,
+            "in_sample": last <= cut,
+            "probability_by_end": None,
+            "mode_year": None,
+            "brier": None,
+            "crps": None,
+        }
+        if ensemble is not None:
+            values = (
+                first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
+            )
+            by_year = {int(y): float((values == y).mean()) for y in np.unique(values[values > 0])}
+            never = ensemble.inputs.steps[-1].year + 1
+            outcome.update(
+                probability_by_end=float((values > 0).mean()),
+                mode_year=max(by_year, key=lambda y: (by_year[y], -y)) if by_year else None,
+                brier=metrics.brier(by_year, first, last),
+                crps=metrics.crps_years(by_year, first, last, never),
+            )
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _number(value: float) -> float | None:
     """A score, or None where it is undefined (JSON has no NaN)."""
     return None if np.isnan(value) else value
-
-
-def _year(outcome: dict[str, Any]) -> int:
-    """The last year an outcome may have happened in."""
-    return int(str(outcome["observed"])[-4:])
 
 
 def read_external_index(path: Path) -> dict[int, float]:

@@ -4,8 +4,9 @@ Parameters vary over the ranges the scenario documents. Every sample is an ensem
 ``runs`` runs from the same seed (common random numbers), so differences between samples
 come from the parameters, not from the draws. For each sample, the metrics are:
 
-- ``record.spearman``: the yearly median R against the record's yearly index (0, no
-  association, where it is undefined because the model's series is constant);
+- ``record.spearman``: the model's yearly index (``yearly_model_index``, the median of
+  the runs) against the record's yearly index (0, no association, where it is undefined
+  because the model's series is constant);
 - for each dated outcome of the scenario (``parley.compare.record.OUTCOMES``), its
   ``probability`` in the scenario's period and its median ``year``, where a run in which
   it never happens counts as the year after the scenario ends.

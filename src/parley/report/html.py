@@ -182,34 +182,118 @@ def _outcomes(inputs: ReportInputs) -> str:
     return _figure(figures.outcomes_figure(inputs.ensemble), caption) + _table(rows)
 
 
+_SCORE_NAMES = {"spearman": "Spearman", "pearson": "Pearson", "crps": "CRPS",
+                "sign_agreement": "sign agreement"}  # fmt: skip
+
+
 def _validation(inputs: ReportInputs) -> str:
+    from parley.compare.record import score_rows
+
     if inputs.scores is None:
         return "<p>The record gives nothing to score this scenario against.</p>"
     scores = inputs.scores
-    names = {"record": "whole period", "in_sample": "in sample", "out_of_sample": "out of sample",
-             "external": "your index"}  # fmt: skip
-    rows = pd.DataFrame(
-        [
-            {"period": names[key], "Spearman": _round(scores[key]["spearman"]),
-             "sign agreement": _round(scores[key]["sign_agreement"]), "years": scores[key]["years"]}
-            for key in names if key in scores
-        ]
-    )  # fmt: skip
+    record = scores["record"]
+    parts = [f"<p>{escape(_in_words(record, scores['calibrate_until']))}</p>"]
+    rows = score_rows(record)
+    if rows:
+        first = rows[0]["score"]
+        frame = pd.DataFrame(
+            [
+                {"era": f"{row['span']} ({row['years']} years)" if row["score"] == first else "",
+                 "score": _SCORE_NAMES[row["score"]],
+                 "model": _cell(row["model"]),
+                 **{name: _cell(value) for name, value in row["others"].items()},
+                 "model beats": f"{row['beats']} of {row['rivals']}"}
+                for row in rows
+            ]
+        )  # fmt: skip
+        numeric = [column for column in frame.columns if column not in ("era", "score")]
+        parts.append(_table(frame, numeric=numeric))
+        relation = record["relation"]
+        parts.append(
+            f"<p>The model's yearly median relation index R, on its own scale, against the "
+            f"record's index: Spearman {_words(relation['spearman'])}, sign agreement "
+            f"{_words(relation['sign_agreement'])} over {relation['years']} years.</p>"
+        )
     outcomes = pd.DataFrame(
         [
             {"outcome": o["name"], "record": o["observed"],
-             "probability in the runs": f"{o['probability']:.0%}", "Brier": _round(o["brier"])}
-            for o in scores["outcomes"]
+             "sample": "in" if o["in_sample"] else "out",
+             "by the end in the runs": f"{o['probability_by_end']:.0%}",
+             "most likely": o["mode_year"], "Brier": _round(o["brier"]), "CRPS": _round(o["crps"]),
+             **{f"placebo {k} CRPS": _round(p["outcomes"][n]["crps"])
+                for k, p in record["placebo"].items()}}
+            for n, o in enumerate(record["outcomes"])
         ]
     )  # fmt: skip
-    return (
-        f"<p>The split between in and out of sample is at {scores['calibrate_until']}. "
-        "The Spearman correlation compares the model's yearly median R with the record's "
-        "yearly index; the Brier score runs from 0 (certain and right) to 2 (certain and "
-        "wrong).</p>"
-        + _table(rows, numeric=("Spearman", "sign agreement", "years"))
-        + (_table(outcomes, numeric=("Brier",)) if len(outcomes) else "")
+    if len(outcomes):
+        parts.append(
+            "<p>The year of each dated outcome: the Brier score runs from 0 (certain and "
+            "right) to 2 (certain and wrong); the CRPS is in years, and counts a run in "
+            "which the outcome never happens at the year after the period.</p>"
+        )
+        numeric = [c for c in outcomes.columns if c == "Brier" or c.endswith("CRPS")]
+        parts.append(_table(outcomes, numeric=numeric))
+    for label, placebo in record["placebo"].items():
+        if placebo["skipped"]:
+            parts.append(f"<p>The placebo {escape(label)} was not run: "
+                         f"{escape(placebo['skipped'])}.</p>")  # fmt: skip
+    if "external" in scores and score_rows(scores["external"]):
+        parts.append(
+            f"<p>{escape(_in_words(scores['external'], scores['calibrate_until'], 'your'))}</p>"
+        )
+    return "\n".join(parts)
+
+
+def _in_words(scores: dict[str, Any], cut: int, whose: str = "the record's") -> str:
+    """The whole period's scores, the baselines' and the placebos', in sentences."""
+    from parley.compare.record import beats
+
+    if not scores["years"]:
+        return (
+            f"No year of {whose} yearly index falls in this scenario's period, so only its "
+            "dated outcomes are scored, beside the placebo's."
+        )
+    naive = scores["baselines"]
+    placebo = {k: v for k, v in scores["placebo"].items() if not v.get("skipped")}
+    won = [beats(scores, other) for other in naive.values()]
+    text = (
+        f"Over {scores['from']}-{scores['to']} ({scores['years']} years), the model's yearly "
+        "index (net Goldstein per year from its events, the record's own measure) has a "
+        f"Spearman correlation of {_words(scores['spearman'])} with {whose} index, a Pearson "
+        f"correlation of {_words(scores['pearson'])} and a mean CRPS of "
+        f"{_words(scores['crps'])}. Forecasts that need no model, made from {whose} index "
+        f"at the end of {cut}, score (Spearman, CRPS): "
+        + "; ".join(
+            f"{name} {_words(other['spearman'])}, {_words(other['crps'])}"
+            for name, other in naive.items()
+        )
+        + f". The model beats {sum(bool(w['spearman']) for w in won)} of these "
+        f"{len(won)} on Spearman (an undefined correlation counts as 0) and "
+        f"{sum(bool(w['crps']) for w in won)} on CRPS."
     )
+    if placebo:
+        shifted = "; ".join(
+            f"{int(label):+d} years: {_words(other['spearman'])}, {_words(other['crps'])}"
+            for label, other in placebo.items()
+        )
+        held = all(beats(scores, other)["spearman"] for other in placebo.values())
+        text += f" With every shock moved (placebo, Spearman and CRPS): {shifted}. " + (
+            "Every placebo ranks the years worse than the model: the shocks' timing "
+            "carries part of its score."
+            if held
+            else "A placebo ranks the years at least as well as the model: its Spearman "
+            "score does not rest on when its shocks happen."
+        )
+    return text
+
+
+def _cell(value: float | None) -> float | str:
+    return "n/a" if value is None else round(value, 3)
+
+
+def _words(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.2f}"
 
 
 def _counterfactual(inputs: ReportInputs) -> str:
