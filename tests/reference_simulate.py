@@ -265,8 +265,8 @@ def ref_simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence])
             ended = lapsed[0] and marks[1] < 0
             if ended:
                 marks[1] = t
-            if marks[0] >= 0 and marks[2] < 0 and political[0] >= p.normalize_level:
-                marks[2] = t
+            if marks[0] >= 0 and marks[3] < 0 and political[0] >= p.normalize_level:
+                marks[3] = t
 
             # 5. Talks and 6. ratification.
             readiness = [
@@ -305,6 +305,9 @@ def ref_simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence])
                 suspended = meeting[k] and not held and cooldown[k] <= 0
                 out["suspended"][r, t, k] = suspended
                 out["running"][r, t, k] = held
+                gates_agenda = any(inputs.agenda[k][i] and has_gates[i] for i in range(n_i))
+                if gates_agenda and held and marks[0] >= 0 and marks[2] < 0:
+                    marks[2] = t
                 spread = p.belief_error * (1 - p.belief_learning) ** exposure[k]
                 error = [spread * draws.belief[r, t, k, side] for side in range(2)]
                 own = [x[focal][i] for i in range(n_i)]

@@ -242,14 +242,17 @@ def test_compare_json_has_every_score(scores: dict[str, Any]) -> None:
         "separatism", "separatism-regions", "gorbachev-president"
     ]  # fmt: skip
     names = [outcome["name"] for outcome in record["outcomes"]]
-    assert names == ["first-armed-clash", "eastern-border-agreement"]
+    assert names == [
+        "party-ties-broken", "first-armed-clash", "treaty-ended", "normalization-talks",
+        "eastern-border-agreement",
+    ]  # fmt: skip
     for outcome in record["outcomes"]:
         assert {"name", "observed", "probability_by_end", "mode_year", "brier", "crps"} <= set(
             outcome
         )
         assert 0 <= outcome["brier"] <= 2
         assert outcome["crps"] >= 0
-    assert [o["in_sample"] for o in record["outcomes"]] == [True, False]
+    assert [o["in_sample"] for o in record["outcomes"]] == [True, True, True, False, False]
     assert "external" not in scores
 
 

@@ -25,7 +25,7 @@ SCENARIO = load_scenario("sino-soviet")
 def test_morris_finds_a_parameter_without_effect() -> None:
     # The event rate only sets how many events are drawn: it moves the model's index, made
     # of those events, and so record.spearman, but no dated outcome.
-    names = ("clash-hazard", "strain-scale", "event-rate")
+    names = ("incident-hazard", "strain-scale", "event-rate")
     result = sensitivity(SCENARIO, "morris", names, samples=2, runs=8, seed=1)
     assert len(result.samples) == 2 * (len(names) + 1)
     assert set(result.indices["parameter"]) == set(names)
@@ -34,24 +34,24 @@ def test_morris_finds_a_parameter_without_effect() -> None:
     rate = indices[
         (indices["parameter"] == "event-rate") & (indices["metric"] != "record.spearman")
     ]
-    assert len(rate) == 4  # probability and year of two outcomes
+    assert len(rate) == 10  # probability and year of five outcomes
     assert (rate["mu_star"] == 0).all()
     hazard = result.indices[
-        (result.indices["parameter"] == "clash-hazard")
+        (result.indices["parameter"] == "incident-hazard")
         & (result.indices["metric"] == "first-armed-clash.probability")
     ]
     assert float(hazard["mu_star"].iloc[0]) > 0
 
 
 def test_sobol_reports_first_and_total_order() -> None:
-    result = sensitivity(SCENARIO, "sobol", ("clash-hazard", "event-rate"), samples=4, runs=4)
+    result = sensitivity(SCENARIO, "sobol", ("incident-hazard", "event-rate"), samples=4, runs=4)
     assert len(result.samples) == 4 * (2 + 2)
     assert {"S1", "ST", "S1_conf", "ST_conf"} <= set(result.indices.columns)
 
 
 def test_sensitivity_command_writes_tables_and_a_plot(tmp_path: Path) -> None:
     out = tmp_path / "sa"
-    args = ["sensitivity", "sino-soviet", "--params", "clash-hazard,strain-scale",
+    args = ["sensitivity", "sino-soviet", "--params", "incident-hazard,strain-scale",
             "--samples", "2", "--runs", "4", "--workers", "1", "--quiet"]  # fmt: skip
     result = run_parley(*args, "--out", out)
     assert result.code == 0, result.stderr
@@ -87,8 +87,10 @@ def test_calibration_never_sees_the_years_after_its_cut() -> None:
     )
     assert full == cut
     assert max(full.index) == 1979
-    assert [name for name, *_ in full.outcomes] == ["first-armed-clash"]
-    names = ("clash-hazard", "strain-scale")
+    assert [name for name, *_ in full.outcomes] == [
+        "party-ties-broken", "first-armed-clash", "treaty-ended"
+    ]  # fmt: skip
+    names = ("incident-hazard", "strain-scale")
     a = cal.calibrate(SCENARIO, full, names, budget=3, runs=6, seed=2)
     b = cal.calibrate(SCENARIO, cut, names, budget=3, runs=6, seed=2)
     assert a == b
@@ -105,23 +107,36 @@ def test_the_fit_ignores_model_years_after_the_cut() -> None:
         ensemble,
         outputs=dataclasses.replace(
             ensemble.outputs,
-            relation=np.where(
+            goldstein=np.where(
                 np.array([d.year > 1965 for d in ensemble.inputs.steps])[None, :, None],
-                -ensemble.outputs.relation,
-                ensemble.outputs.relation,
+                -ensemble.outputs.goldstein,
+                ensemble.outputs.goldstein,
             ),
         ),
     )
     assert cal.fit(ensemble, targets) == cal.fit(later, targets)
+    # ... and does see the years up to it: the same change from 1955 on moves the fit.
+    earlier = dataclasses.replace(
+        ensemble,
+        outputs=dataclasses.replace(
+            ensemble.outputs,
+            goldstein=np.where(
+                np.array([d.year > 1955 for d in ensemble.inputs.steps])[None, :, None],
+                -ensemble.outputs.goldstein,
+                ensemble.outputs.goldstein,
+            ),
+        ),
+    )
+    assert cal.fit(ensemble, targets) != cal.fit(earlier, targets)
 
 
 def test_an_overlay_round_trips_and_bad_ones_are_located(tmp_path: Path) -> None:
     path = tmp_path / "fit.yaml"
-    cal.write_overlay(path, {"clash-hazard": 0.02, "strain-scale": 7.5}, ["a test"])
-    assert cal.read_overlay(path, SCENARIO) == {"clash-hazard": 0.02, "strain-scale": 7.5}
+    cal.write_overlay(path, {"incident-hazard": 0.02, "strain-scale": 7.5}, ["a test"])
+    assert cal.read_overlay(path, SCENARIO) == {"incident-hazard": 0.02, "strain-scale": 7.5}
     bad = tmp_path / "bad.yaml"
-    bad.write_text("parameters:\n  clash-hazard: 0.02\n  strain-scale: 99\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"99 is not a number in \[1.0, 15.0\]") as caught:
+    bad.write_text("parameters:\n  incident-hazard: 0.02\n  strain-scale: 99\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"99 is not a number in \[0.0, 30.0\]") as caught:
         cal.read_overlay(bad, SCENARIO)
     assert caught.value.location.line == 3
     result = run_parley("run", "sino-soviet", "--runs", "2", "--params", bad)
@@ -133,7 +148,7 @@ def test_calibrate_command_writes_an_overlay_that_run_applies(tmp_path: Path) ->
     out = tmp_path / "fit.yaml"
     result = run_parley(
         "calibrate", "sino-soviet", "--until", "1979", "--budget", "2", "--runs", "5",
-        "--params", "clash-hazard", "--workers", "1", "--quiet", "--out", out, "--format", "json",
+        "--params", "incident-hazard", "--workers", "1", "--quiet", "--out", out, "--format", "json",
     )  # fmt: skip
     assert result.code == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("# Fitted by parley calibrate")

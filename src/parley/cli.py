@@ -301,7 +301,7 @@ def scenario_schema() -> None:
 Overrides = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override an input: PATH=VALUE, e.g. parameters.clash-hazard.value=0.02."
+        "--set", help="Override an input: PATH=VALUE, e.g. parameters.incident-hazard.value=0.02."
     ),
 ]
 

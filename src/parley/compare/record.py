@@ -23,8 +23,7 @@ from parley.compare.placebo import Placebo
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import Ensemble
 from parley.experiments.summary import (
-    first_clash_years,
-    settlement_years,
+    outcome_years,
     yearly_model_index,
     yearly_relation,
 )
@@ -45,10 +44,13 @@ __all__ = [
 ]
 
 # The dated outcomes the record gives for each built-in scenario, and the record events
-# that date them: (issue settled, or "clash"; event id).
+# that date them: (what, for ``summary.outcome_years``; event id).
 OUTCOMES = {
     "sino-soviet": {
+        "party-ties-broken": ("party-ties-broken", "ev-1966-party-ties-broken"),
         "first-armed-clash": ("clash", "ev-1969-03-zhenbao-clashes"),
+        "treaty-ended": ("treaty-ended", "ev-1979-treaty-abrogation-notice"),
+        "normalization-talks": ("normalization-talks", "ev-1982-consultations-resumed"),
         "eastern-border-agreement": ("border-eastern", "ev-1991-05-16-eastern-agreement"),
     },
     "post-soviet-border": {
@@ -290,9 +292,7 @@ def _outcomes(
             "crps": None,
         }
         if ensemble is not None:
-            values = (
-                first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
-            )
+            values = outcome_years(ensemble, what)
             by_year = {int(y): float((values == y).mean()) for y in np.unique(values[values > 0])}
             never = ensemble.inputs.steps[-1].year + 1
             outcome.update(

@@ -6,7 +6,8 @@ after it cannot leak in. The search is plain: ``budget`` Latin-hypercube samples
 documented ranges, plus the scenario's own values, each an ensemble of ``runs`` runs from
 the same seed; the best in-sample fit wins.
 
-The fit is the Spearman correlation of the yearly median R with the record's yearly
+The fit is the Spearman correlation of the model's yearly index (the median over runs of
+the net Goldstein value of its events, the record's own measure) with the record's yearly
 index, minus half the mean Brier score of the outcomes (both then lie in [-1, 1]).
 """
 
@@ -25,7 +26,7 @@ from parley.errors import InputError, Location
 from parley.experiments.ensemble import Ensemble, run_ensemble
 from parley.experiments.executors import Executor, Task, gather
 from parley.experiments.sensitivity import parameter_problem, with_parameters
-from parley.experiments.summary import first_clash_years, settlement_years, yearly_relation
+from parley.experiments.summary import outcome_years, yearly_model_index
 from parley.record import dates
 from parley.record.query import RecordTables
 from parley.scenario.schema import Scenario
@@ -40,7 +41,7 @@ class Targets:
 
     until: int
     index: dict[int, float]
-    outcomes: tuple[tuple[str, str, int, int], ...]  # name, issue or "clash", first, last year
+    outcomes: tuple[tuple[str, str, int, int], ...]  # name, what, first and last year
 
 
 def targets_until(scenario: Scenario, record: RecordTables, until: int) -> Targets:
@@ -58,14 +59,12 @@ def targets_until(scenario: Scenario, record: RecordTables, until: int) -> Targe
 
 def fit(ensemble: Ensemble, targets: Targets) -> dict[str, float]:
     """How well an ensemble fits the targets (years after ``targets.until`` play no part)."""
-    yearly = {year: float(np.median(runs)) for year, runs in yearly_relation(ensemble).items()}
+    yearly = {year: float(np.median(runs)) for year, runs in yearly_model_index(ensemble).items()}
     years = sorted(year for year in targets.index if year in yearly and year <= targets.until)
     spearman = metrics.spearman([yearly[y] for y in years], [targets.index[y] for y in years])
     briers = []
     for _name, what, first, last in targets.outcomes:
-        values = (
-            first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
-        )
+        values = outcome_years(ensemble, what)
         # Runs in which it happens only after the cut count as "not by then".
         values = np.where(values <= targets.until, values, 0)
         predicted = {int(y): float((values == y).mean()) for y in np.unique(values[values > 0])}

@@ -26,7 +26,7 @@ from parley.compare.record import OUTCOMES, compare_to_record, yearly_index
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import run_ensemble
 from parley.experiments.executors import Executor, Task, gather
-from parley.experiments.summary import first_clash_years, settlement_years
+from parley.experiments.summary import outcome_years
 from parley.record.query import RecordTables
 from parley.scenario.schema import Scenario
 
@@ -70,7 +70,7 @@ def metrics_for(
     result = {"record.spearman": 0.0 if spearman is None else float(spearman)}
     never = ensemble.inputs.steps[-1].year + 1
     for name, (what, _event) in OUTCOMES.get(scenario.name, {}).items():
-        years = first_clash_years(ensemble) if what == "clash" else settlement_years(ensemble, what)
+        years = outcome_years(ensemble, what)
         result[f"{name}.probability"] = float((years > 0).mean())
         result[f"{name}.year"] = float(np.median(np.where(years > 0, years, never)))
     return result

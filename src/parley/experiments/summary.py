@@ -12,6 +12,7 @@ __all__ = [
     "counterpart_name",
     "first_clash_years",
     "milestone_years",
+    "outcome_years",
     "settlement_years",
     "summarize",
     "yearly_model_index",
@@ -71,6 +72,16 @@ def milestone_years(ensemble: Ensemble, name: str) -> np.ndarray[Any, Any]:
 
     at = ensemble.outputs.milestones[:, MILESTONES.index(name)]
     return np.where(at >= 0, _years(ensemble)[np.maximum(at, 0)], 0)
+
+
+def outcome_years(ensemble: Ensemble, what: str) -> np.ndarray[Any, Any]:
+    """The year of an outcome in each run, or 0 where it never comes: ``"clash"`` (the first
+    deadly clash), a turn of the political track (``MILESTONES``), or an issue settling."""
+    if what == "clash":
+        return first_clash_years(ensemble)
+    if what in _milestone_names():
+        return milestone_years(ensemble, what)
+    return settlement_years(ensemble, what)
 
 
 def _milestone_names() -> tuple[str, ...]:

@@ -44,9 +44,9 @@ __all__ = [
     "step_dates",
 ]
 
-MILESTONES = ("party-ties-broken", "treaty-ended", "normalized")
+MILESTONES = ("party-ties-broken", "treaty-ended", "normalization-talks", "normalized")
 """Turns of the political track that the model dates, per run."""
-_PARTY, _TREATY, _NORMAL = range(len(MILESTONES))
+_PARTY, _TREATY, _TALKS, _NORMAL = range(len(MILESTONES))
 _SHOCK_STREAM = 1 << 20  # a spawn key no ensemble gives a run
 Int = npt.NDArray[np.int64]
 
@@ -321,6 +321,9 @@ def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> 
             on, held = talks.meet(willingness, items, meeting[:, k], cooldown[:, k], p)
             out["suspended"][t, :, k] = meeting[:, k] & ~held & (cooldown[:, k] <= 0)
             out["running"][t, :, k] = held
+            if gated_issue[inputs.agenda[k]].any():  # talks about what preconditions gate
+                begun = held & (milestones[:, _PARTY] >= 0) & (milestones[:, _TALKS] < 0)
+                milestones[:, _TALKS] = np.where(begun, t, milestones[:, _TALKS])
             error = (p.belief_error * (1 - p.belief_learning) ** exposure[:, k])[:, None]
             done = talks.round_of_talks(
                 on, x[:, focal, :], x[:, other, every], sal, state_cons, anchor,
