@@ -48,6 +48,11 @@ def test_the_api_answers_as_the_command_line_does(server: Server) -> None:
     ).json()
     assert what_if["baseline"] == summary
     assert {row["metric"] for row in what_if["differences"]} >= {"armed clash by the end"}
+    scored = httpx.post(f"{server.url}/api/compare", json=body, timeout=300).json()
+    assert scored["summary"] == summary
+    cli = run_parley("compare", "sino-soviet", "--runs", "12", "--seed", "4", "--format", "json",
+                     "--workers", "1", "--quiet")  # fmt: skip
+    assert scored["scores"] == json.loads(cli.stdout)
 
 
 def test_events_quote_their_sources_when_the_corpus_is_given(server: Server) -> None:
@@ -179,6 +184,13 @@ def test_the_pages_work_in_chromium(server: Server, tmp_path: Path) -> None:
         page.click("#go")
         page.wait_for_selector("#chart[data-state=ready]")
         assert page.locator("#agreements tbody tr").count() >= 2
+        page.wait_for_selector("#scores tbody tr")
+        assert page.locator("#scores tbody tr").count() == 4  # the whole period and 3 eras
+        assert page.locator("#scores thead").inner_text().split() == [
+            "years", "model", "persistence", "trend", "mean", "placebo", "-5", "placebo", "+5"
+        ]  # fmt: skip
+        assert page.locator("#outcomes tbody tr").count() == 5
+        page.screenshot(path=str(tmp_path / "scenario.png"), full_page=True)
         browser.close()
     assert not errors, errors
     assert (tmp_path / "counterfactual.png").stat().st_size > 10_000

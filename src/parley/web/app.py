@@ -209,6 +209,20 @@ def create_app(
         result: dict[str, Any] = await bounded(work)
         return result
 
+    @app.post("/api/compare")
+    async def compare(request: RunRequest) -> dict[str, Any]:
+        """The run summary, and its scores against the record beside the naive baselines
+        and the placebo, as ``parley compare --format json`` (three ensembles of ``runs``)."""
+        check_runs(request.runs)
+        scenario = scenario_of(request.scenario)
+
+        def work() -> dict[str, Any]:
+            ensemble = api.run_scenario(scenario, request.runs, request.seed, tuple(request.set))
+            return {"summary": api.run_summary(ensemble), "scores": api.compare_scenario(ensemble)}
+
+        result: dict[str, Any] = await bounded(work)
+        return result
+
     @app.post("/api/counterfactual")
     async def counterfactual(request: CounterfactualRequest) -> dict[str, Any]:
         """Baseline and intervention on paired seeds: the differences, and both summaries."""

@@ -131,3 +131,34 @@ function drawTimeline(svg, events) {
   });
   svg.dataset.state = "ready";
 }
+
+function rounded(value) {
+  return value === null || value === undefined ? "n/a" : value.toFixed(2);
+}
+
+function scoreRows(record) {
+  // One row per era: the model's Spearman beside each baseline's and each placebo's.
+  const eras = [record].concat(record.eras || []);
+  const same = (series, era) => (series.eras || []).concat([series])
+    .find(e => e.from === era.from && e.to === era.to) || {};
+  return eras.filter(era => era.years > 0).map(era => {
+    const row = {years: `${era.from}-${era.to}`, model: rounded(era.spearman)};
+    for (const name of ["persistence", "trend", "mean"]) {
+      row[name] = rounded(same(record.baselines[name], era).spearman);
+    }
+    for (const shift of ["-5", "+5"]) {
+      const placebo = record.placebo[shift];
+      row[`placebo ${shift}`] = placebo.skipped ? "not run" : rounded(same(placebo, era).spearman);
+    }
+    return row;
+  });
+}
+
+function outcomeRows(record) {
+  return (record.outcomes || []).map(o => ({
+    outcome: o.name, record: String(o.observed),
+    "by the end": o.probability_by_end === null ? "n/a" :
+      `${Math.round(100 * o.probability_by_end)}%`,
+    "most likely": o.mode_year === null ? "" : String(o.mode_year), Brier: rounded(o.brier),
+  }));
+}
