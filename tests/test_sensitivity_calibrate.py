@@ -98,36 +98,22 @@ def test_calibration_never_sees_the_years_after_its_cut() -> None:
     assert len(a["tried"]) == 4  # the scenario's own values, then the budget
 
 
+def _negated_after(ensemble, year: int):  # type: ignore[no-untyped-def]
+    """The ensemble with the model's index negated in every step after ``year``."""
+    after = np.array([d.year > year for d in ensemble.inputs.steps])[None, :, None]
+    goldstein = np.where(after, -ensemble.outputs.goldstein, ensemble.outputs.goldstein)
+    outputs = dataclasses.replace(ensemble.outputs, goldstein=goldstein)
+    return dataclasses.replace(ensemble, outputs=outputs)
+
+
 def test_the_fit_ignores_model_years_after_the_cut() -> None:
     from parley.api import run_scenario
 
     targets = cal.targets_until(SCENARIO, load_record(), 1965)
     ensemble = run_scenario(SCENARIO, 10, 3)
-    later = dataclasses.replace(
-        ensemble,
-        outputs=dataclasses.replace(
-            ensemble.outputs,
-            goldstein=np.where(
-                np.array([d.year > 1965 for d in ensemble.inputs.steps])[None, :, None],
-                -ensemble.outputs.goldstein,
-                ensemble.outputs.goldstein,
-            ),
-        ),
-    )
-    assert cal.fit(ensemble, targets) == cal.fit(later, targets)
+    assert cal.fit(ensemble, targets) == cal.fit(_negated_after(ensemble, 1965), targets)
     # ... and does see the years up to it: the same change from 1955 on moves the fit.
-    earlier = dataclasses.replace(
-        ensemble,
-        outputs=dataclasses.replace(
-            ensemble.outputs,
-            goldstein=np.where(
-                np.array([d.year > 1955 for d in ensemble.inputs.steps])[None, :, None],
-                -ensemble.outputs.goldstein,
-                ensemble.outputs.goldstein,
-            ),
-        ),
-    )
-    assert cal.fit(ensemble, targets) != cal.fit(earlier, targets)
+    assert cal.fit(ensemble, targets) != cal.fit(_negated_after(ensemble, 1955), targets)
 
 
 def test_an_overlay_round_trips_and_bad_ones_are_located(tmp_path: Path) -> None:
