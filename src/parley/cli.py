@@ -433,28 +433,20 @@ def _show_run(summary: dict[str, Any]) -> None:
     console.print(
         _rich_table(relation, title=f"Relation index by year (median and 5-95%), {title}")
     )
-    clash = summary["first_clash"]
-    line = f"First armed clash: in {clash['probability']:.0%} of runs"
-    if "most_likely_year" in clash:
-        line += (
-            f"; most likely {clash['most_likely_year']}, median {clash['median_year']:.0f}, "
-            f"5-95% {clash['p05_year']:.0f}-{clash['p95_year']:.0f}"
-        )
-    console.print(line)
-    rows = []
-    for item in summary["agreements"]:
-        rows.append(
-            {
-                "issue": item["issue"],
-                "settled by the end": f"{item['probability']:.0%}",
-                "most likely": item.get("most_likely_year", ""),
-                "median": item.get("median_year", ""),
-                "5-95%": f"{item['p05_year']:.0f}-{item['p95_year']:.0f}"
-                if "p05_year" in item
-                else "",
-            }
-        )
-    console.print(_rich_table(pd.DataFrame(rows), title="Agreements"))
+    outcomes = [("first deadly clash", summary["first_clash"])]
+    outcomes += [(name.replace("-", " "), dist) for name, dist in summary["milestones"].items()]
+    outcomes += [(f"{item['issue']} settled", item) for item in summary["agreements"]]
+    rows = [
+        {
+            "outcome": name,
+            "by the end": f"{dist['probability']:.0%}",
+            "most likely": dist.get("most_likely_year", ""),
+            "median": dist.get("median_year", ""),
+            "5-95%": f"{dist['p05_year']:.0f}-{dist['p95_year']:.0f}" if "p05_year" in dist else "",
+        }
+        for name, dist in outcomes
+    ]
+    console.print(_rich_table(pd.DataFrame(rows), title="When things happen, across the runs"))
     talks = pd.DataFrame(summary["talks"])
     if not talks.empty:
         talks["decade"] = talks["year"] // 10 * 10
