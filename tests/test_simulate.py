@@ -14,7 +14,8 @@ from parley.api import load_scenario, run_scenario
 from parley.experiments.ensemble import apply_overrides
 from parley.model import behaviour
 from parley.model.params import PARAMETERS, SPECS, Params
-from parley.model.simulate import compile_inputs, simulate
+from parley.model.simulate import Outputs, compile_inputs, engine_of, simulate
+from parley.scenario.load import builtin_scenarios
 
 SCENARIO = load_scenario("sino-soviet")
 
@@ -206,26 +207,78 @@ def _split(year: str) -> object:
     return SCENARIO.model_copy(update={"shocks": (*SCENARIO.shocks, shock)})
 
 
+def _assert_same_outputs(fast: Outputs, slow: dict[str, np.ndarray]) -> None:
+    """Every output alike: floats within 1e-9 (NaN where NaN), everything else exactly,
+    with the same dtypes and shapes."""
+    assert set(slow) == set(fast.__dataclass_fields__)
+    for name in fast.__dataclass_fields__:
+        value, other = getattr(fast, name), np.asarray(slow[name])
+        assert value.dtype == other.dtype, name
+        assert value.shape == other.shape, name
+        if value.dtype.kind == "f":
+            assert np.allclose(value, other, rtol=0, atol=1e-9, equal_nan=True), name
+        else:
+            assert np.array_equal(value, other), name
+
+
+def _as_dict(outputs: Outputs) -> dict[str, np.ndarray]:
+    return {name: getattr(outputs, name) for name in outputs.__dataclass_fields__}
+
+
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
 @pytest.mark.parametrize(
     ("scenario", "seed"),
     [(SCENARIO, 1), (SCENARIO, 7), (_split("1975"), 3), (load_scenario("post-soviet-border"), 5)],
     ids=["sino-soviet-1", "sino-soviet-7", "split-1975", "post-soviet-border"],
 )
-def test_vectorized_model_matches_the_plain_loop_reference(scenario, seed: int) -> None:
+def test_vectorized_model_matches_the_plain_loop_reference(
+    scenario, seed: int, engine: str
+) -> None:
+    """Both engines, the NumPy one vectorized over runs and the compiled kernel, match the
+    plain-loop reference on every output."""
     from .reference_simulate import ref_simulate
 
     inputs = compile_inputs(scenario)
     params = Params.from_scenario(scenario)
     seeds = np.random.SeedSequence(seed).spawn(4)
-    fast = simulate(inputs, params, seeds)
+    fast = simulate(inputs, params, seeds, engine=engine)
     slow = ref_simulate(inputs, params, seeds)
-    assert set(slow) == set(fast.__dataclass_fields__)
-    for name in fast.__dataclass_fields__:
-        value = getattr(fast, name)
-        if value.dtype.kind == "f":
-            assert np.allclose(value, slow[name], rtol=0, atol=1e-9, equal_nan=True), name
-        else:
-            assert np.array_equal(value, slow[name]), name
+    _assert_same_outputs(fast, slow)
+
+
+@pytest.mark.parametrize("name", sorted(builtin_scenarios()))
+def test_compiled_kernel_matches_the_numpy_engine(name: str) -> None:
+    scenario = load_scenario(name)
+    inputs, params = compile_inputs(scenario), Params.from_scenario(scenario)
+    seeds = np.random.SeedSequence(11).spawn(50)
+    compiled = simulate(inputs, params, seeds, engine="compiled")
+    _assert_same_outputs(compiled, _as_dict(simulate(inputs, params, seeds, engine="numpy")))
+
+
+def test_a_compiled_run_alone_equals_the_same_run_in_a_batch(monkeypatch) -> None:
+    """Run k of a batch, split over threads or not, is the run alone, bit for bit."""
+    inputs, params = compile_inputs(SCENARIO), Params.from_scenario(SCENARIO)
+    seeds = np.random.SeedSequence(5).spawn(9)
+    k = 6
+    alone = simulate(inputs, params, seeds[k : k + 1], engine="compiled")
+    for threads in ("1", "3"):
+        monkeypatch.setenv("PARLEY_THREADS", threads)
+        batch = simulate(inputs, params, seeds, engine="compiled")
+        for name in alone.__dataclass_fields__:
+            assert np.array_equal(
+                getattr(alone, name)[0], getattr(batch, name)[k], equal_nan=True
+            ), name
+
+
+def test_the_engine_is_chosen_by_keyword_or_environment(monkeypatch) -> None:
+    monkeypatch.delenv("PARLEY_ENGINE", raising=False)
+    assert engine_of() == "compiled"  # numba is a dependency
+    monkeypatch.setenv("PARLEY_ENGINE", "numpy")
+    assert engine_of() == "numpy"
+    assert engine_of("compiled") == "compiled"
+    monkeypatch.setenv("PARLEY_ENGINE", "fortran")
+    with pytest.raises(ValueError, match="unknown engine"):
+        engine_of()
 
 
 def test_a_leader_shock_brings_the_leaders_stances_from_its_date() -> None:

@@ -20,11 +20,26 @@ is decided inside the model. Each step (DESIGN.md, "The dynamic simulator"):
 
 All random numbers are drawn per run, before the first step, from the run's own seed, so
 a run's result does not depend on how runs are grouped.
+
+Two engines run these steps and give the same outputs (the tests hold both to the
+plain-loop reference in ``tests/reference_simulate.py``):
+
+- ``"compiled"``: :mod:`.kernel`, the reference's loops compiled with Numba, one run at a
+  time, the runs shared over threads. It is the default when Numba can be imported. Its
+  first call after an install compiles it (about 20 s, then cached on disk); it uses
+  ``PARLEY_THREADS`` threads (by default, the cores the process may use).
+- ``"numpy"``: the array code below, vectorized over runs; the fallback without Numba.
+
+Choose one with ``simulate(..., engine="numpy")`` or the environment variable
+``PARLEY_ENGINE=numpy`` (or ``compiled``); the keyword wins over the variable.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -34,12 +49,14 @@ from parley.model.inputs import Array, BoolArray, Inputs, compile_inputs, step_d
 from parley.model.params import PARAMETERS, Params
 
 __all__ = [
+    "ENGINES",
     "MILESTONES",
     "PARAMETERS",
     "Inputs",
     "Outputs",
     "Params",
     "compile_inputs",
+    "engine_of",
     "simulate",
     "step_dates",
 ]
@@ -48,6 +65,8 @@ MILESTONES = ("party-ties-broken", "treaty-ended", "normalization-talks", "norma
 """Turns of the political track that the model dates, per run."""
 _PARTY, _TREATY, _TALKS, _NORMAL = range(len(MILESTONES))
 _SHOCK_STREAM = 1 << 20  # a spawn key no ensemble gives a run
+Engine = Literal["compiled", "numpy"]
+ENGINES: tuple[Engine, ...] = ("compiled", "numpy")
 Int = npt.NDArray[np.int64]
 
 
@@ -123,8 +142,34 @@ def _per_counterpart(values: Array, holds: BoolArray) -> Array:
     return total
 
 
-def simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> Outputs:
-    """Run the model once per seed. Every array is shaped (runs, ...); no loop over runs."""
+def engine_of(engine: str | None = None) -> Engine:
+    """The engine to use: ``engine`` if given, else ``PARLEY_ENGINE``, else ``"compiled"``
+    when Numba can be imported and ``"numpy"`` when not."""
+    chosen = engine or os.environ.get("PARLEY_ENGINE", "").strip().lower() or None
+    if chosen is None:
+        return "compiled" if importlib.util.find_spec("numba") is not None else "numpy"
+    for name in ENGINES:
+        if chosen == name:
+            return name
+    raise ValueError(f"unknown engine {chosen!r}: choose one of {', '.join(ENGINES)}")
+
+
+def simulate(
+    inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence], engine: str | None = None
+) -> Outputs:
+    """Run the model once per seed, with the engine ``engine`` (see :func:`engine_of`).
+
+    Every array of the outputs is shaped (runs, ...); both engines give the same outputs.
+    """
+    if engine_of(engine) == "compiled":
+        from parley.model import kernel  # imports Numba, which takes a moment
+
+        return kernel.simulate(inputs, p, seeds)
+    return _simulate_numpy(inputs, p, seeds)
+
+
+def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence]) -> Outputs:
+    """The NumPy engine. Every array is shaped (runs, ...); no loop over runs."""
     runs, steps = len(seeds), len(inputs.steps)
     n_actors, n_issues = inputs.position.shape
     n_talks, n_states, n_sides = len(inputs.talks), len(inputs.states), len(inputs.counterparts)
