@@ -114,5 +114,13 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
         yield InProcess()
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=_one_thread_each
+    ) as pool:
         yield Pool(pool, f"local processes ({count})")
+
+
+def _one_thread_each() -> None:
+    """In a worker process: the processes share the cores, so the compiled engine runs its
+    runs on one thread each rather than one per core in every process."""
+    os.environ["PARLEY_THREADS"] = "1"
