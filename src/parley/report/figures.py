@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from parley.experiments.ensemble import Ensemble
-from parley.experiments.summary import counterpart_name, settlement_years, yearly_relation
+from parley.experiments.summary import counterpart_name, settlement_years, yearly_model_index
 
 __all__ = ["outcomes_figure", "positions_figure", "relation_figure", "timeline_figure"]
 
@@ -41,13 +41,14 @@ def relation_figure(
     record: dict[int, float] | None = None,
     external: dict[int, float] | None = None,
 ) -> str:
-    """R by year: each ensemble's median and 5-95% band per counterpart, and the record's
-    yearly net Goldstein index (and the user's index) on a second axis."""
+    """The model's yearly index (net Goldstein of its events) by year: each ensemble's
+    median and 5-95% band per counterpart, on the same axis as the record's index, which is
+    the same measure; the user's own index, on a scale of its own, on a second axis."""
     figure, axis = plt.subplots(figsize=(9, 3.6))
     colour = iter(COLOURS)
     for label, ensemble in ensembles:
         for d in range(len(ensemble.inputs.counterparts)):
-            yearly = yearly_relation(ensemble, d)
+            yearly = yearly_model_index(ensemble, d)
             if not yearly:
                 continue
             years = np.array(list(yearly))
@@ -62,20 +63,17 @@ def relation_figure(
                 years, *np.quantile(values, [0.05, 0.95], axis=1), color=c, alpha=0.18
             )
             axis.plot(years, np.median(values, axis=1), color=c, label=f"{name} (median, 5-95%)")
-    axis.set_ylabel("relation index R (model)")
-    axis.set_ylim(-10.5, 10.5)
+    if record:
+        axis.plot(list(record), list(record.values()), "o-", color="#333333", markersize=2.5,
+                  linewidth=0.8, label="the record")  # fmt: skip
+    axis.set_ylabel("net Goldstein per year")
     axis.axhline(0, color="#999999", linewidth=0.6)
     handles, labels = axis.get_legend_handles_labels()
-    if record or external:
+    if external:
         right = axis.twinx()
-        for series, name, style in (
-            (record, "the record: net Goldstein", "o-"),
-            (external, "your index", "s--"),
-        ):
-            if series:
-                right.plot(list(series), list(series.values()), style, color="#333333",
-                           markersize=2.5, linewidth=0.8, label=name)  # fmt: skip
-        right.set_ylabel("record index")
+        right.plot(list(external), list(external.values()), "s--", color="#777777",
+                   markersize=2.5, linewidth=0.8, label="your index (right axis)")  # fmt: skip
+        right.set_ylabel("your index")
         more = right.get_legend_handles_labels()
         handles, labels = handles + more[0], labels + more[1]
     axis.legend(handles, labels, loc="lower left", fontsize=7, frameon=False)

@@ -98,13 +98,14 @@ def render(inputs: ReportInputs) -> str:
     parts = [
         _section("summary", "What this report holds", _summary(inputs)),
         _section(
-            "relation", "The relation index",
+            "relation", "The model's index against the record's",
             _figure(
                 figures.relation_figure(
                     [("model", ensemble)], inputs.record_index, inputs.external
                 ),
-                "The model's yearly relation index R (median of the runs, with the band holding "
-                "90% of them) against the record's yearly net Goldstein index (right axis).",
+                "The model's yearly index, the net Goldstein value of the events its runs draw "
+                "(median of the runs, with the band holding 90% of them), against the record's "
+                "yearly index, the same measure made from the record's events.",
             ),
         ),
         _section(
