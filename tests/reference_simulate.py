@@ -302,7 +302,7 @@ def ref_simulate(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequence])
                 willing = [items[i] and willingness[i] > bar for i in range(n_i)]
                 held = any(willing) and cooldown[k] <= 0
                 on = [willing[i] and held for i in range(n_i)]
-                suspended = meeting[k] and not held and cooldown[k] <= 0
+                suspended = meeting[k] and not held and cooldown[k] <= 0 and any(items)
                 out["suspended"][r, t, k] = suspended
                 out["running"][r, t, k] = held
                 gates_agenda = any(inputs.agenda[k][i] and has_gates[i] for i in range(n_i))

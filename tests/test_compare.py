@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -310,3 +311,25 @@ def test_a_forecast_past_the_record_gets_only_its_outcomes() -> None:
     assert "no year of the index" in table.stdout
     assert "kazakhstan-border-agreement" in table.stdout
     assert "Placebo -5 not run" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("period,value\n1969,\n1970,2\n", 2, "bad row"),
+        ("period,value\n1969,1\n1969,2\n", 3, "year 1969 again"),
+        ("period,value\n1969junk,1\n", 2, "bad row"),
+        ("period,value\n1969,nan\n", 2, "bad row"),
+    ],
+)
+def test_a_bad_external_index_is_refused_on_its_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    from parley.compare.record import read_external_index
+    from parley.errors import InputError
+
+    path = tmp_path / "index.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as caught:
+        read_external_index(path)
+    assert f"{path}:{line}:" in str(caught.value.location) + ":"

@@ -541,18 +541,10 @@ def _score(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-_SCORE_NAMES = {
-    "spearman": "Spearman",
-    "pearson": "Pearson",
-    "crps": "CRPS",
-    "sign_agreement": "sign agreement",
-}
-
-
 def _show_eras(scores: dict[str, Any], title: str) -> None:
     """For each era, and in and out of sample, each score of the model beside the
     baselines' and the placebos', and how many of them the model beats."""
-    from parley.compare.record import SCORES, score_rows
+    from parley.compare.record import SCORE_NAMES, SCORES, score_rows
 
     rows = score_rows(scores)
     if not rows:
@@ -567,7 +559,7 @@ def _show_eras(scores: dict[str, Any], title: str) -> None:
         label = {0: row["span"], 1: f"  ({row['years']} years)"}.get(place, "")
         table.add_row(
             label,
-            _SCORE_NAMES[row["score"]],
+            SCORE_NAMES[row["score"]],
             _score(row["model"]),
             *(_score(value) for value in row["others"].values()),
             f"{row['beats']} of {row['rivals']}",

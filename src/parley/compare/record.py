@@ -35,6 +35,7 @@ __all__ = [
     "ERAS",
     "OUTCOMES",
     "SCORES",
+    "SCORE_NAMES",
     "WHOLE",
     "beats",
     "compare_to_record",
@@ -42,6 +43,14 @@ __all__ = [
     "score_rows",
     "yearly_index",
 ]
+
+SCORE_NAMES = {
+    "spearman": "Spearman",
+    "pearson": "Pearson",
+    "crps": "CRPS",
+    "sign_agreement": "sign agreement",
+}
+"""How the scores are named for readers, in tables and reports."""
 
 # The dated outcomes the record gives for each built-in scenario, and the record events
 # that date them: (what, for ``summary.outcome_years``; event id).
@@ -141,7 +150,7 @@ def compare_to_record(
     return scores
 
 
-SCORES = ("spearman", "pearson", "crps", "sign_agreement")
+SCORES = tuple(SCORE_NAMES)
 """The scores of a yearly series, in the order tables show them."""
 
 
@@ -311,23 +320,32 @@ def _number(value: float) -> float | None:
 
 
 def read_external_index(path: Path) -> dict[int, float]:
-    """A user's yearly index: a CSV of ``period,value`` rows."""
+    """A user's yearly index: a CSV of ``period,value`` rows, one per year.
+
+    A period is a year (``1969``); a value is a finite number. A blank cell, a repeated
+    year or anything else is refused with the line it stands on.
+    """
     if not path.is_file():
         raise InputError("no such file", Location(str(path)), "a CSV of period,value")
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except Exception as exc:  # pandas raises many kinds on a bad CSV
         raise InputError(f"unreadable CSV: {exc}", Location(str(path), 1), "period,value") from None
     if list(frame.columns) != ["period", "value"]:
         raise InputError("wrong columns", Location(str(path), 1), "period,value")
-    result = {}
+    result: dict[int, float] = {}
     for number, (period, value) in enumerate(
         zip(frame["period"], frame["value"], strict=True), start=2
     ):
+        where = Location(str(path), number)
+        year = period.strip()
         try:
-            result[int(str(period)[:4])] = float(value)
+            number_value = float(value)
         except ValueError:
-            raise InputError(
-                f"bad row {period!r},{value!r}", Location(str(path), number), "a year and a number"
-            ) from None
+            number_value = float("nan")
+        if not (len(year) == 4 and year.isdigit()) or not np.isfinite(number_value):
+            raise InputError(f"bad row {period!r},{value!r}", where, "a year and a finite number")
+        if int(year) in result:
+            raise InputError(f"year {year} again", where, "one row per year")
+        result[int(year)] = number_value
     return result

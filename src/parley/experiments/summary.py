@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from parley.experiments.ensemble import Ensemble
+from parley.model.simulate import MILESTONES
 
 __all__ = [
     "counterpart_name",
@@ -68,8 +69,6 @@ def settlement_years(ensemble: Ensemble, issue: str) -> np.ndarray[Any, Any]:
 
 def milestone_years(ensemble: Ensemble, name: str) -> np.ndarray[Any, Any]:
     """The year each run reaches a turn of the political track (``MILESTONES``), or 0."""
-    from parley.model.simulate import MILESTONES
-
     at = ensemble.outputs.milestones[:, MILESTONES.index(name)]
     return np.where(at >= 0, _years(ensemble)[np.maximum(at, 0)], 0)
 
@@ -79,15 +78,9 @@ def outcome_years(ensemble: Ensemble, what: str) -> np.ndarray[Any, Any]:
     deadly clash), a turn of the political track (``MILESTONES``), or an issue settling."""
     if what == "clash":
         return first_clash_years(ensemble)
-    if what in _milestone_names():
+    if what in MILESTONES:
         return milestone_years(ensemble, what)
     return settlement_years(ensemble, what)
-
-
-def _milestone_names() -> tuple[str, ...]:
-    from parley.model.simulate import MILESTONES
-
-    return MILESTONES
 
 
 def counterpart_name(ensemble: Ensemble, counterpart: int) -> str:
@@ -143,9 +136,7 @@ def summarize(ensemble: Ensemble) -> dict[str, Any]:
         "seed": ensemble.seed,
         "relation": relation,
         "first_clash": _distribution(first_clash_years(ensemble)),
-        "milestones": {
-            name: _distribution(milestone_years(ensemble, name)) for name in _milestone_names()
-        },
+        "milestones": {name: _distribution(milestone_years(ensemble, name)) for name in MILESTONES},
         "agreements": agreements,
         "talks": talks,
     }

@@ -32,6 +32,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from parley.errors import InputError, Location
 from parley.model.events import CODES, GOLDSTEIN
 from parley.model.inputs import Inputs
 from parley.model.params import Params
@@ -714,8 +715,10 @@ def _run(
                     package = True
             bar = p.talks_suspend if meeting[k] else p.talks_open
             any_willing = False
+            any_item = False
             for i in range(n_i):
                 item = sc.agenda[k, i] and not settled[i] and not gated[i] and worth[i]
+                any_item = any_item or item
                 willing[i] = item and willingness[i] > bar
                 any_willing = any_willing or willing[i]
             held = any_willing and cooldown[k] <= 0
@@ -723,7 +726,8 @@ def _run(
             for i in range(n_i):
                 on[i] = willing[i] and held
                 any_on = any_on or on[i]
-            suspended = meeting[k] and not held and cooldown[k] <= 0
+            # Suspended: talks under way stop while something is still there to discuss.
+            suspended = meeting[k] and not held and cooldown[k] <= 0 and any_item
             out.suspended[r, t, k] = suspended
             out.running[r, t, k] = held
             gates_agenda = False
@@ -956,7 +960,9 @@ def threads() -> int:
     chosen = os.environ.get("PARLEY_THREADS", "").strip()
     if chosen:
         if not chosen.isdigit() or int(chosen) < 1:
-            raise ValueError(f"PARLEY_THREADS must be a whole number, 1 or more, not {chosen!r}")
+            raise InputError(
+                f"not a number of threads: {chosen!r}", Location("PARLEY_THREADS"), "1 or more"
+            )
         return int(chosen)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 

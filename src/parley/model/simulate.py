@@ -28,7 +28,8 @@ plain-loop reference in ``tests/reference_simulate.py``):
   time, the runs shared over threads. It is the default when Numba can be imported. Its
   first call after an install compiles it (about 20 s, then cached on disk); it uses
   ``PARLEY_THREADS`` threads (by default, the cores the process may use).
-- ``"numpy"``: the array code below, vectorized over runs; the fallback without Numba.
+- ``"numpy"``: the array code below, vectorized over runs; equal to the compiled engine
+  within rounding (its sums run in another order), and used where Numba is missing.
 
 Choose one with ``simulate(..., engine="numpy")`` or the environment variable
 ``PARLEY_ENGINE=numpy`` (or ``compiled``); the keyword wins over the variable.
@@ -44,6 +45,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from parley.errors import InputError, Location
 from parley.model import behaviour, clashes, domestic, events, talks, tracks
 from parley.model.inputs import Array, BoolArray, Inputs, compile_inputs, step_dates, step_of
 from parley.model.params import PARAMETERS, Params
@@ -151,7 +153,9 @@ def engine_of(engine: str | None = None) -> Engine:
     for name in ENGINES:
         if chosen == name:
             return name
-    raise ValueError(f"unknown engine {chosen!r}: choose one of {', '.join(ENGINES)}")
+    raise InputError(
+        f"unknown engine {chosen!r}", Location("PARLEY_ENGINE"), f"one of {', '.join(ENGINES)}"
+    )
 
 
 def simulate(
@@ -189,7 +193,7 @@ def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequenc
     consolidation = np.repeat(inputs.leader_consolidation[None], runs, axis=0)  # (R, L)
     override = np.full((runs, n_states), -1, dtype=np.intp)  # a leader put in by a shock
     leader_stance = np.repeat(inputs.leader_stance[None], runs, axis=0)  # (R, L, I)
-    leader = np.where(inputs.leader_of[0] >= 0, inputs.leader_of[0], -1)[None].repeat(runs, 0)
+    leader = np.repeat(inputs.leader_of[:1], runs, axis=0)  # (R, S), -1 where none
     tactic = np.repeat(inputs.tactic[None].astype(np.int8), runs, axis=0)  # (R, K, 2)
     locked = np.zeros((runs, n_talks, 2), dtype=bool)
     b = np.full((runs, n_sides, 2), np.nan)  # set at the first step from the targets
@@ -364,7 +368,9 @@ def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequenc
         for k in range(n_talks):
             items = inputs.agenda[k][None] & ~settled & ~gated & worth
             on, held = talks.meet(willingness, items, meeting[:, k], cooldown[:, k], p)
-            out["suspended"][t, :, k] = meeting[:, k] & ~held & (cooldown[:, k] <= 0)
+            # Suspended: talks under way stop while something is still there to discuss.
+            left = np.asarray(items.any(axis=1))
+            out["suspended"][t, :, k] = meeting[:, k] & ~held & (cooldown[:, k] <= 0) & left
             out["running"][t, :, k] = held
             if gated_issue[inputs.agenda[k]].any():  # talks about what preconditions gate
                 begun = held & (milestones[:, _PARTY] >= 0) & (milestones[:, _TALKS] < 0)

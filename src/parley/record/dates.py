@@ -15,7 +15,7 @@ counting, not a claim about the date, and ``describe`` shows readers the open in
 
 :data:`CONVENTIONS` lists how parley writes the vague expressions of its sources. No
 convention adds precision: an upper bound stays an upper bound, and a part of a decade
-that EDTF cannot name is written as the whole decade.
+that EDTF cannot name gives way to the whole decade.
 """
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ class Convention:
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?)?|\d{3}X"
 CONVENTIONS: dict[str, Convention] = {
     "by": Convention(
-        "by mid-1949; by the summer of 1964; by 1989; prior to 1960 (an upper bound only)",
-        "`../1949-22`; `../1964-22`; `../1989`; `../1959`",
+        "by mid-1949; by the summer of 1964; by 1989; prior to 1960; by the mid-1980s (an "
+        "upper bound only; a mid-year is the summer season, which holds it; a part of a "
+        "decade that EDTF cannot name is the decade's end)",
+        "`../1949-22`; `../1964-22`; `../1989`; `../1959`; `../1989`",
         rf"\.\./(?:{_POINT})",
     ),
     "after": Convention(
@@ -82,20 +84,12 @@ CONVENTIONS: dict[str, Convention] = {
         "`1968/..`",
         rf"(?:{_POINT})/\.\.",
     ),
-    "season": Convention(
-        "the summer of 1964; mid-1949 (EDTF has no middle of a year; summer holds it)",
-        "`1964-22`",
-        r"\d{4}-2[1-4]",
-    ),
     "decade": Convention("the 1960s; in the 1970s", "`196X`; `197X`", r"\d{3}X"),
     "half-decade": Convention(
         "the second half of the 1950s; the first half of the 1980s; the late 1970s; "
         "the late 1950s and early 1960s",
         "`1955/1959`; `1980/1984`; `1975/1979`; `1955/1964`",
         r"\d{3}[05]/\d{3}[49]",
-    ),
-    "mid-decade": Convention(
-        "the mid-1980s (EDTF has no middle of a decade)", "`198X`, the whole decade", r"\d{3}X"
     ),
     "stated-range": Convention(
         "between 1982 and 1985; (1950-53); from 1964 into the 1970s",

@@ -183,12 +183,8 @@ def _outcomes(inputs: ReportInputs) -> str:
     return _figure(figures.outcomes_figure(inputs.ensemble), caption) + _table(rows)
 
 
-_SCORE_NAMES = {"spearman": "Spearman", "pearson": "Pearson", "crps": "CRPS",
-                "sign_agreement": "sign agreement"}  # fmt: skip
-
-
 def _validation(inputs: ReportInputs) -> str:
-    from parley.compare.record import score_rows
+    from parley.compare.record import SCORE_NAMES, score_rows
 
     if inputs.scores is None:
         return "<p>The record gives nothing to score this scenario against.</p>"
@@ -201,7 +197,7 @@ def _validation(inputs: ReportInputs) -> str:
         frame = pd.DataFrame(
             [
                 {"era": f"{row['span']} ({row['years']} years)" if row["score"] == first else "",
-                 "score": _SCORE_NAMES[row["score"]],
+                 "score": SCORE_NAMES[row["score"]],
                  "model": _cell(row["model"]),
                  **{name: _cell(value) for name, value in row["others"].items()},
                  "model beats": f"{row['beats']} of {row['rivals']}"}
