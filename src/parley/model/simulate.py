@@ -228,14 +228,7 @@ def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequenc
         "positions": np.zeros((steps, runs, n_states, n_issues)),
         "events": np.zeros((steps, runs, len(events.CODES)), dtype=np.int64),
     }
-    # How many functional issues each counterpart holds, at least 1 (to average over them).
-    functional_count = np.maximum(
-        (
-            inputs.functional[None]
-            & (inputs.holder[:, :, None] == np.arange(n_sides)).transpose(0, 2, 1)
-        ).sum(axis=2),
-        1,
-    )
+    gated_issue = np.asarray(inputs.gates.any(axis=1))  # (I,) issues with preconditions
     is_speaker = np.zeros(n_actors, dtype=bool)
     is_speaker[inputs.speaker] = True
     governments = inputs.speaker
@@ -336,12 +329,13 @@ def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequenc
         worth = (sal * (gap / 100)[:, None, :]).max(axis=1) >= p.talks_need  # (R, I)
         obstacle = ~settled & worth  # (R, I) a precondition not yet met, that matters
         gated = (inputs.gates[None] & obstacle[:, None, :]).any(axis=2)  # (R, I)
-        gated_issue = np.asarray(inputs.gates.any(axis=1))  # (I,) issues with preconditions
         blocked = _per_counterpart((gated_issue[None] & gated).astype(float), holds) > 0
         political = np.where(np.isnan(political), np.clip((b.mean(axis=2) + 10) / 20, 0, 1),
                              political)  # fmt: skip
         political = tracks.political(political, b, blocked, p)
-        economic = _per_counterpart(gap / 100 * inputs.functional, holds) / functional_count[t]
+        # The mean gap on the functional issues each counterpart holds (0 where it holds none).
+        held_functional = np.maximum((holds & inputs.functional).sum(axis=1), 1)  # (D,)
+        economic = _per_counterpart(gap / 100 * inputs.functional, holds) / held_functional
         functional = tracks.functional(functional, b, economic, p)
         broke_ties = (political[:, 0] < p.party_break) & (milestones[:, _PARTY] < 0)
         milestones[:, _PARTY] = np.where(broke_ties, t, milestones[:, _PARTY])
