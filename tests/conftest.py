@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from parley.record.load import builtin_record_dir
+from parley.record.load import record_folder
 
 # In CI, Hypothesis draws the same examples every time, so that a red build always means a
 # reproducible failure; locally it explores new ones on every run.
@@ -40,7 +40,7 @@ def corpus() -> Path:
 def record_copy(tmp_path: Path) -> Path:
     """A writable copy of the built-in record."""
     target = tmp_path / "record"
-    shutil.copytree(builtin_record_dir(), target)
+    shutil.copytree(record_folder(), target)
     return target
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from parley.errors import RecordError
 from parley.record import dates
-from parley.record.load import builtin_record_dir, load_record, read_record
+from parley.record.load import load_record, read_record, record_folder
 
 from .strategies import event_entries, yaml_values
 
@@ -25,7 +25,7 @@ def _fresh(tmp_path: Path, name: str) -> Path:
     target = tmp_path / name
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(builtin_record_dir(), target)
+    shutil.copytree(record_folder(), target)
     return target
 
 

@@ -13,7 +13,7 @@ import pytest
 import parley
 from parley.record import dates
 from parley.record.load import load_record
-from parley.record.query import DYAD, record_index, tables
+from parley.record.query import record_index, tables
 
 REQUIRED_CSV = [
     "id",
@@ -80,10 +80,12 @@ def test_bad_query_arguments_are_one_line(parley_cli, bad: tuple[str, str]) -> N
 def _reference_index(by_year: bool = True) -> dict[str, tuple[float, float]]:
     """A plain loop over events and days: the index the DuckDB query must reproduce."""
     data = tables(load_record())
+    dyad = data.record.info.dyad
+    assert dyad is not None
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in data.events.itertuples():
         states = {row.source_state, row.target_state}
-        if row.goldstein != row.goldstein or states != set(DYAD):
+        if row.goldstein != row.goldstein or states != set(dyad):
             continue
         days = (row.end - row.start).days + 1
         for year in range(row.start.year, row.end.year + 1):

@@ -6,8 +6,9 @@ Each returns plain data (DataFrames, lists, dicts); formatting belongs to the ca
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
@@ -21,9 +22,11 @@ from parley.experiments.bargain import MODELS, BargainResult, bargain
 from parley.experiments.counterfactual import paired_differences
 from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
 from parley.experiments.executors import open_executor
+from parley.experiments.sensitivity import Sensitivity
 from parley.experiments.store import RunStore
 from parley.experiments.summary import summarize
 from parley.model.bargaining import EUOptions
+from parley.model.params import Params
 from parley.record import load as _load
 from parley.record import provenance, query
 from parley.record.load import Problem
@@ -41,6 +44,7 @@ __all__ = [
     "Execution",
     "apply_overrides",
     "bargain",
+    "calibrate",
     "check_record",
     "check_scenario",
     "cite",
@@ -51,6 +55,8 @@ __all__ = [
     "list_scenarios",
     "load_record",
     "load_scenario",
+    "parameter_overrides",
+    "parameters",
     "placebo_runs",
     "record_claims",
     "record_events",
@@ -58,7 +64,9 @@ __all__ = [
     "record_timeline",
     "report",
     "run_scenario",
+    "scenario_record",
     "scenario_schema",
+    "sensitivity",
 ]
 
 PathLike = Path | str
@@ -67,10 +75,15 @@ PathLike = Path | str
 def load_record(directory: PathLike | None = None) -> RecordTables:
     """The record as DataFrames (``.events``, ``.claims``, ``.actors``, ...).
 
-    With no ``directory``, the built-in Sino-Soviet record. Raises RecordError if any
-    file is malformed.
+    ``directory`` is a record folder or a built-in record's name; with none, the first
+    built-in record. Raises RecordError if any file is malformed.
     """
     return query.tables(_load.load_record(directory))
+
+
+def scenario_record(scenario: Scenario) -> RecordTables | None:
+    """The record a scenario is scored against, or None if it names none."""
+    return None if scenario.record is None else load_record(scenario.record)
 
 
 @dataclass(frozen=True)
@@ -118,7 +131,8 @@ def record_events(
 
 
 def record_index(by: Period = "year", directory: PathLike | None = None) -> pd.DataFrame:
-    """The record's PRC-USSR index per year, quarter or month, 1949-1991."""
+    """The record's index per year, quarter or month, between the dyad its ``record.yaml``
+    names, over the years it covers."""
     return query.record_index(load_record(directory), by=by)
 
 
@@ -133,10 +147,15 @@ def record_timeline(directory: PathLike | None = None) -> dict[str, Any]:
 
 
 def cite(
-    corpus: PathLike, source_id: str, words: str, *, sentence: bool = True
+    corpus: PathLike,
+    source_id: str,
+    words: str,
+    *,
+    sentence: bool = True,
+    directory: PathLike | None = None,
 ) -> list[provenance.Match]:
-    """Where ``words`` occur in a source of the built-in record, as passages to cite."""
-    record = _load.load_record()
+    """Where ``words`` occur in a source of a record, as passages to cite."""
+    record, _problems = _load.read_record(directory)
     sources = {source.id: source for source in record.sources}
     if source_id not in sources:
         known = ", ".join(sorted(sources))
@@ -231,19 +250,22 @@ PLACEBO_YEARS = (-5, 5)
 
 def compare_scenario(
     ensemble: Ensemble,
-    calibrate_until: int = 1979,
+    calibrate_until: int | None = None,
     index: PathLike | None = None,
     placebo: bool = True,
     chunk: int | None = None,
     execution: Execution | None = None,
 ) -> dict[str, Any]:
-    """Score an ensemble against the built-in record, beside naive baselines and (unless
+    """Score an ensemble against its scenario's record, beside naive baselines and (unless
     ``placebo`` is False) the placebo: the scenario with every shock moved five years
     earlier and later, run with the same runs and seed (``chunk`` and ``execution`` as
-    for ``run_scenario``). The model's yearly index per era, in and out of sample, and
-    the dated outcomes; with ``index``, against the user's series too."""
+    for ``run_scenario``). The model's yearly index per era, in and out of sample (split
+    at ``calibrate_until``, by default the scenario's), and the dated outcomes; with
+    ``index``, against the user's series too. A scenario with no record has ``"record"``
+    None, and only ``index`` is scored."""
+    record = scenario_record(ensemble.scenario)
     placebos = placebo_runs(ensemble, chunk, execution) if placebo else []
-    return compare_to_record(ensemble, load_record(), calibrate_until, index, placebos=placebos)
+    return compare_to_record(ensemble, record, calibrate_until, index, placebos=placebos)
 
 
 def placebo_runs(
@@ -275,14 +297,14 @@ def report(
 ) -> str:
     """The self-contained HTML report of a scenario: its runs against the record and, with
     ``overrides``, the counterfactual on paired seeds."""
-    from parley.compare.record import OUTCOMES, read_external_index, yearly_index
+    from parley.compare.record import read_external_index, yearly_index
     from parley.report.html import ReportInputs, render
 
     base = run_scenario(scenario, runs, seed, (), chunk, execution)
-    record = load_record()
+    record = scenario_record(base.scenario)
     scores = None
-    if base.scenario.name in OUTCOMES:
-        placebos = placebo_runs(base, chunk, execution)
+    if record is not None or index is not None:
+        placebos = placebo_runs(base, chunk, execution) if record is not None else []
         scores = compare_to_record(base, record, index=index, placebos=placebos)
     intervention = differences = None
     if overrides:
@@ -294,7 +316,7 @@ def report(
             summary=summarize(base),
             scores=scores,
             record=record,
-            record_index=yearly_index(record),
+            record_index=None if record is None else yearly_index(record, base.scenario),
             external=None if index is None else read_external_index(Path(index)),
             intervention=intervention,
             overrides=overrides,
@@ -327,6 +349,127 @@ def counterfactual(
         "baseline": summarize(base),
         "intervention": summarize(changed),
     }
+
+
+def parameters() -> pd.DataFrame:
+    """Every parameter of the dynamic model: name, default, low, high, meaning, source."""
+    from parley.scenario.parameters import SPECS
+
+    return pd.DataFrame(
+        [{"name": name, **dataclasses.asdict(spec)} for name, spec in SPECS.items()]
+    )
+
+
+def parameter_overrides(path: PathLike) -> tuple[str, ...]:
+    """A parameter overlay (as ``calibrate`` writes) as overrides: ``parameters.NAME=VALUE``."""
+    from parley.experiments.calibrate import read_overlay
+
+    return tuple(f"parameters.{k}={v!r}" for k, v in read_overlay(Path(path)).items())
+
+
+def sensitivity(
+    scenario: PathLike | Scenario,
+    method: str = "morris",
+    names: Sequence[str] | None = None,
+    samples: int = 10,
+    runs: int = 50,
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+    execution: Execution | None = None,
+) -> Sensitivity:
+    """Which parameters move the outputs most: Morris screening or Sobol indices (SALib),
+    each sample measured against the scenario's record (``compare.fit.sample_metrics``).
+
+    With ``execution.out``, the samples and indices are written there as Parquet tables,
+    with a figure, ``sensitivity.png``.
+    """
+    from parley.compare.fit import sample_metrics
+    from parley.compare.record import yearly_index
+    from parley.experiments import sensitivity as sa
+    from parley.experiments.store import atomic_write, write_tables
+
+    how = execution or Execution()
+    _refuse_full(how.out)
+    model = _scenario_with(scenario, overrides)
+    record = scenario_record(model)
+    observed = {} if record is None else yearly_index(record, model)
+    measure = functools.partial(sample_metrics, observed=observed)
+    with open_executor(how.workers, how.scheduler) as executor:
+        result = sa.sensitivity(
+            model, measure, method, names, samples, runs, seed, executor, how.progress
+        )
+    if how.out is not None:
+        from parley.report.figures import sensitivity_figure
+
+        write_tables({"samples": result.samples, "indices": result.indices}, how.out)
+        atomic_write(how.out / "sensitivity.png", lambda p: sensitivity_figure(result, p))
+    return result
+
+
+def calibrate(
+    scenario: PathLike | Scenario,
+    until: int,
+    names: Sequence[str] | None = None,
+    budget: int = 40,
+    runs: int = 50,
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+    execution: Execution | None = None,
+    overlay: PathLike | None = None,
+) -> dict[str, Any]:
+    """Fit parameters to the scenario's record up to ``until``, then score the fit before
+    and after, in and out of sample. The fit sees only the record cut at ``until``
+    (``compare.fit.targets_until``); the years after it are looked at only once the fit is
+    done. With ``overlay``, the fitted values are written there for ``--params``."""
+    from parley.compare.fit import fit, targets_until
+    from parley.experiments import calibrate as cal
+
+    model = _scenario_with(scenario, overrides)
+    record = scenario_record(model)
+    if record is None:
+        raise InputError(
+            "the scenario names no record to calibrate to", Location("record"), "a record"
+        )
+    if overlay is not None and Path(overlay).exists():
+        raise InputError("the file is already there", Location(str(overlay)), "a new --out file")
+    how = execution or Execution()
+    score = functools.partial(fit, targets=targets_until(model, record, until))
+    with open_executor(how.workers, how.scheduler) as executor:
+        found = cal.calibrate(model, score, names, budget, runs, seed, executor, how.progress)
+    fitted = tuple(f"parameters.{k}={v!r}" for k, v in found["parameters"].items())
+    scores = {
+        label: compare_scenario(run_scenario(model, runs, seed, sets), until, placebo=False)
+        for label, sets in (("before", ()), ("after", fitted))
+    }
+    before = Params.from_scenario(model).values()
+    result = {
+        "scenario": model.name,
+        "until": until,
+        "parameters": found["parameters"],
+        "before": {name: before[name] for name in found["parameters"]},
+        "in_sample_fit": {"before": found["baseline_fit"], "after": found["fit"]},
+        "out_of_sample": {k: v["record"]["out_of_sample"] for k, v in scores.items()},
+        "in_sample": {k: v["record"]["in_sample"] for k, v in scores.items()},
+    }
+    if overlay is not None:
+        header = [
+            f"Fitted by parley calibrate {model.name} --until {until} --budget {budget} "
+            f"--runs {runs} --seed {seed}",
+            f"In-sample fit (to {until}): {found['baseline_fit']['fit']:.3f} before, "
+            f"{found['fit']['fit']:.3f} after.",
+        ]
+        cal.write_overlay(Path(overlay), found["parameters"], header)
+    return result
+
+
+def _scenario_with(scenario: PathLike | Scenario, overrides: Sequence[str]) -> Scenario:
+    model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return apply_overrides(model, overrides) if overrides else model
+
+
+def _refuse_full(out: Path | None) -> None:
+    if out is not None and out.exists() and any(out.iterdir()):
+        raise InputError("results are already there", Location(str(out)), "a new --out folder")
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -1,11 +1,12 @@
-"""A scenario's runs scored against the record (DESIGN.md, "Validation").
+"""A scenario's runs scored against its record (DESIGN.md, "Validation").
 
 The model's yearly index (``yearly_model_index``: net Goldstein per year, the record's
-own measure) is scored against the record's yearly index over the whole period
-1950-1991 and per era, each score beside naive baselines (``baselines``) and a placebo
-(``placebo``): Spearman and Pearson of the runs' median, the mean CRPS of the runs over
-the years, and sign agreement. The dated outcomes get a Brier score and a CRPS in
-years. The split at ``calibrate_until`` gives the in-sample and out-of-sample scores.
+own measure) is scored against the record's yearly index between the scenario's dyad,
+over the full years of the scenario's period and per era of its ``scoring`` block, each
+score beside naive baselines (``baselines``) and a placebo (``placebo``): Spearman and
+Pearson of the runs' median, the mean CRPS of the runs over the years, and sign
+agreement. The scenario's dated outcomes get a Brier score and a CRPS in years. The
+split at ``calibrate_until`` gives the in-sample and out-of-sample scores.
 """
 
 from __future__ import annotations
@@ -30,17 +31,19 @@ from parley.experiments.summary import (
 from parley.record import dates as _dates
 from parley.record import query
 from parley.record.query import RecordTables
+from parley.scenario.schema import Scenario
 
 __all__ = [
-    "ERAS",
-    "OUTCOMES",
     "SCORES",
     "SCORE_NAMES",
-    "WHOLE",
     "beats",
+    "calibration_year",
     "compare_to_record",
+    "dyad_sides",
+    "full_years",
     "read_external_index",
     "score_rows",
+    "span_scores",
     "yearly_index",
 ]
 
@@ -52,35 +55,50 @@ SCORE_NAMES = {
 }
 """How the scores are named for readers, in tables and reports."""
 
-# The dated outcomes the record gives for each built-in scenario, and the record events
-# that date them: (what, for ``summary.outcome_years``; event id).
-OUTCOMES = {
-    "sino-soviet": {
-        "party-ties-broken": ("party-ties-broken", "ev-1966-party-ties-broken"),
-        "first-armed-clash": ("clash", "ev-1969-03-zhenbao-clashes"),
-        "treaty-ended": ("treaty-ended", "ev-1979-treaty-abrogation-notice"),
-        "normalization-talks": ("normalization-talks", "ev-1982-consultations-resumed"),
-        "eastern-border-agreement": ("border-eastern", "ev-1991-05-16-eastern-agreement"),
-    },
-    "post-soviet-border": {
-        "kazakhstan-border-agreement": ("border-kazakhstan", "ev-kazakh-border-agreement"),
-        "kyrgyzstan-border-agreement": ("border-kyrgyzstan", "ev-kyrgyz-border-agreement"),
-        "tajikistan-border-agreement": ("border-tajikistan", "ev-tajik-border-agreement"),
-    },
-}
+
+def dyad_sides(scenario: Scenario) -> query.Sides:
+    """The scenario's dyad as record state ids: each state's ``record_actor`` (or its id),
+    the second side with the states that succeed it."""
+    states = {state.id: state.record_actor or state.id for state in scenario.states}
+    for shock in scenario.shocks:
+        if shock.kind == "succession":
+            states.update({new.id: new.record_actor or new.id for new in shock.successors})
+    first, second = scenario.dyad
+    later = {first: [states[first]], second: [states[second]]}
+    for shock in scenario.shocks:
+        if shock.kind == "succession":
+            side = next(key for key, ids in later.items() if states[shock.state] in ids)
+            later[side] += [states[new.id] for new in shock.successors]
+    return later[first], later[second]
 
 
-def yearly_index(record: RecordTables) -> dict[int, float]:
-    """The record's net Goldstein index by year."""
-    frame = query.record_index(record, by="year")
+def full_years(scenario: Scenario) -> tuple[int, int]:
+    """The first and last calendar years wholly inside the scenario's period."""
+    first = _dates.bounds(scenario.start)[0]
+    last = _dates.bounds(scenario.end)[1]
+    return (
+        first.year if (first.month, first.day) == (1, 1) else first.year + 1,
+        last.year if (last.month, last.day) == (12, 31) else last.year - 1,
+    )
+
+
+def calibration_year(scenario: Scenario) -> int:
+    """The last in-sample year: the scenario's ``scoring.calibrate_until``, or the middle
+    of its full years."""
+    cut = scenario.scoring.calibrate_until
+    first, last = full_years(scenario)
+    return cut if cut is not None else (first + last) // 2
+
+
+def yearly_index(record: RecordTables, scenario: Scenario) -> dict[int, float]:
+    """The record's net Goldstein index by year between the scenario's dyad, over the
+    scenario's full years and the year before (which the persistence baseline needs)."""
+    first, last = full_years(scenario)
+    if last < first:
+        return {}
+    frame = query.record_index(record, "year", dyad_sides(scenario), (first - 1, last))
     return {int(p): float(v) for p, v in zip(frame["period"], frame["net_goldstein"], strict=True)}
 
-
-WHOLE = (1950, 1991)
-"""The years the record's index scores: from the first full year after the PRC's founding
-to the end of the Soviet Union."""
-ERAS = ((1950, 1965), (1966, 1979), (1980, 1991))
-"""The alliance and the split; the confrontation; normalization."""
 
 Forecast = Mapping[int, np.ndarray[Any, Any]]
 """Values per year: each run's, or a single number for a deterministic forecast."""
@@ -88,22 +106,22 @@ Forecast = Mapping[int, np.ndarray[Any, Any]]
 
 def compare_to_record(
     ensemble: Ensemble,
-    record: RecordTables,
-    calibrate_until: int = 1979,
+    record: RecordTables | None,
+    calibrate_until: int | None = None,
     index: Path | str | None = None,
-    observed: dict[int, float] | None = None,
     placebos: Sequence[tuple[Placebo, Ensemble | None]] = (),
 ) -> dict[str, Any]:
-    """Score an ensemble against the record, beside the baselines and the placebos.
+    """Score an ensemble against its scenario's record, beside the baselines and placebos.
 
-    ``observed`` is the record's yearly index, if already at hand (``yearly_index``);
-    ``placebos`` are runs of the scenario with its shocks moved (``shift_shocks``), on
-    the ensemble's seeds, or None for a placebo that cannot run (its scores are then
-    null, and ``skipped`` says why); ``index`` a user's yearly index, scored the same way.
+    ``record`` is None for a scenario with no record: ``"record"`` is then None, and only
+    ``index`` (a user's yearly index) is scored. ``calibrate_until`` defaults to the
+    scenario's (``calibration_year``). ``placebos`` are runs of the scenario with its
+    shocks moved (``shift_shocks``), on the ensemble's seeds, or None for a placebo that
+    cannot run (its scores are then null, and ``skipped`` says why).
     """
-    observed = yearly_index(record) if observed is None else observed
-    spans = _spans(ensemble, calibrate_until)
-    name = ensemble.scenario.name
+    scenario = ensemble.scenario
+    cut = calibration_year(scenario) if calibrate_until is None else calibrate_until
+    spans = _spans(scenario, cut)
     model = yearly_model_index(ensemble)
     moved = [
         (placebo, runs, {} if runs is None else yearly_model_index(runs))
@@ -112,7 +130,7 @@ def compare_to_record(
 
     def scored(series: Mapping[int, float], with_outcomes: bool) -> dict[str, Any]:
         years = [y for y in range(spans.whole[0], spans.whole[1] + 1) if y in series]
-        naive = baselines(series, years, calibrate_until)
+        naive = baselines(series, years, cut)
         result = {
             **_scores(model, series, spans),
             "baselines": {
@@ -125,25 +143,27 @@ def compare_to_record(
                     "shocks_dropped": list(placebo.dropped),
                     "skipped": placebo.problem,
                     **(
-                        {"outcomes": _outcomes(runs, record, calibrate_until, name)}
-                        if with_outcomes
+                        {"outcomes": _outcomes(runs, record, cut, scenario)}
+                        if with_outcomes and record is not None
                         else {}
                     ),
                 }
                 for placebo, runs, shifted in moved
             },
         }
-        if with_outcomes:
+        if with_outcomes and record is not None:
             result["relation"] = _relation(ensemble, series, spans.whole)
-            result["outcomes"] = _outcomes(ensemble, record, calibrate_until, name)
+            result["outcomes"] = _outcomes(ensemble, record, cut, scenario)
         return result
 
     scores: dict[str, Any] = {
-        "scenario": name,
+        "scenario": scenario.name,
         "runs": int(ensemble.outputs.relation.shape[0]),
         "seed": ensemble.seed,
-        "calibrate_until": calibrate_until,
-        "record": scored(observed, with_outcomes=True),
+        "calibrate_until": cut,
+        "record": (
+            None if record is None else scored(yearly_index(record, scenario), with_outcomes=True)
+        ),
     }
     if index is not None:
         scores["external"] = scored(read_external_index(Path(index)), with_outcomes=False)
@@ -227,13 +247,9 @@ class _Spans:
         self.out_of_sample = (max(cut + 1, whole[0]), whole[1])
 
 
-def _spans(ensemble: Ensemble, cut: int) -> _Spans:
-    first = _dates.bounds(ensemble.scenario.start)[0]
-    last = _dates.bounds(ensemble.scenario.end)[1]
-    first_year = first.year if (first.month, first.day) == (1, 1) else first.year + 1
-    last_year = last.year if (last.month, last.day) == (12, 31) else last.year - 1
-    whole = (max(WHOLE[0], first_year), min(WHOLE[1], last_year))
-    eras = [(a, b) for a, b in ERAS if first_year <= a and b <= last_year]
+def _spans(scenario: Scenario, cut: int) -> _Spans:
+    whole = full_years(scenario)
+    eras = [(a, b) for a, b in scenario.scoring.eras if whole[0] <= a and b <= whole[1]]
     return _Spans(whole, eras, cut)
 
 
@@ -244,14 +260,14 @@ def _deterministic(values: Mapping[int, float]) -> dict[int, np.ndarray[Any, Any
 def _scores(forecast: Forecast, observed: Mapping[int, float], spans: _Spans) -> dict[str, Any]:
     """Scores over the whole period, then per era and in and out of sample."""
     return {
-        **_span_scores(forecast, observed, spans.whole),
-        "eras": [_span_scores(forecast, observed, era) for era in spans.eras],
-        "in_sample": _span_scores(forecast, observed, spans.in_sample),
-        "out_of_sample": _span_scores(forecast, observed, spans.out_of_sample),
+        **span_scores(forecast, observed, spans.whole),
+        "eras": [span_scores(forecast, observed, era) for era in spans.eras],
+        "in_sample": span_scores(forecast, observed, spans.in_sample),
+        "out_of_sample": span_scores(forecast, observed, spans.out_of_sample),
     }
 
 
-def _span_scores(
+def span_scores(
     forecast: Forecast, observed: Mapping[int, float], span: tuple[int, int]
 ) -> dict[str, Any]:
     """Spearman, Pearson and sign agreement of the forecast's median per year, and the
@@ -276,24 +292,24 @@ def _relation(
 ) -> dict[str, Any]:
     """The model's yearly median relation index R against the record's index: its rank
     and sign only, since R is on another scale."""
-    scores = _span_scores(yearly_relation(ensemble), observed, span)
+    scores = span_scores(yearly_relation(ensemble), observed, span)
     return {key: scores[key] for key in ("years", "spearman", "pearson", "sign_agreement")}
 
 
 def _outcomes(
-    ensemble: Ensemble | None, record: RecordTables, cut: int, scenario: str
+    ensemble: Ensemble | None, record: RecordTables, cut: int, scenario: Scenario
 ) -> list[dict[str, Any]]:
     """Each dated outcome of the scenario: the share of runs in which it happens by the
     end, the most likely year, and the Brier score and CRPS (in years) of its year; all
     None without runs (a placebo that cannot run)."""
     events = {event.id: event for event in record.record.events}
     outcomes: list[dict[str, Any]] = []
-    for name, (what, event_id) in OUTCOMES.get(scenario, {}).items():
-        first, last = (day.year for day in _dates.bounds(events[event_id].date))
+    for spec in scenario.scoring.outcomes:
+        first, last = (day.year for day in _dates.bounds(events[spec.event].date))
         outcome: dict[str, Any] = {
-            "name": name,
+            "name": spec.id,
             "observed": first if first == last else f"{first}-{last}",
-            "record_event": event_id,
+            "record_event": spec.event,
             "in_sample": last <= cut,
             "probability_by_end": None,
             "mode_year": None,
@@ -301,7 +317,7 @@ def _outcomes(
             "crps": None,
         }
         if ensemble is not None:
-            values = outcome_years(ensemble, what)
+            values = outcome_years(ensemble, spec.what)
             by_year = {int(y): float((values == y).mean()) for y in np.unique(values[values > 0])}
             never = ensemble.inputs.steps[-1].year + 1
             outcome.update(

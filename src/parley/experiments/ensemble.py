@@ -23,6 +23,7 @@ from parley.experiments.executors import Executor, InProcess, Task
 from parley.experiments.store import RunMeta, RunStore
 from parley.model.events import CODES
 from parley.model.simulate import Inputs, Outputs, Params, compile_inputs, simulate
+from parley.scenario.load import check
 from parley.scenario.schema import Scenario
 
 __all__ = ["Ensemble", "apply_overrides", "run_ensemble", "scenario_sha256"]
@@ -175,34 +176,46 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
     """The scenario with ``PATH=VALUE`` overrides applied, validated again.
 
     A path walks the scenario's fields with dots; entries of a list are named by their
-    id: ``parameters.incident-hazard.value=0.02``, ``shocks.mao-remarks-1964.value=70``,
-    ``actors.prc-government.stances.ideology.position=50``.
+    id: ``parameters.incident-hazard=0.02``, ``shocks.mao-remarks-1964.value=70``,
+    ``actors.prc-government.stances.ideology.position=50``. The result is checked as a
+    scenario file is, cross-references included.
     """
+    if isinstance(overrides, str):
+        raise InputError(
+            "overrides must be a list of PATH=VALUE strings, not one string",
+            Location("overrides", field=overrides),
+            f"[{overrides!r}]",
+        )
     data: dict[str, Any] = copy.deepcopy(scenario.model_dump(mode="json"))
     for override in overrides:
         path, sep, raw = override.partition("=")
         where = Location("--set", field=override)
         if not sep or not path:
             raise InputError(
-                "an override needs PATH=VALUE", where, "e.g. parameters.incident-hazard.value=0.02"
+                "an override needs PATH=VALUE", where, "e.g. parameters.incident-hazard=0.02"
             )
         node: Any = data
         steps = path.split(".")
         for step in steps[:-1]:
             node = _child(node, step, where)
         last = steps[-1]
-        if isinstance(node, dict) and last in node:
+        if isinstance(node, dict) and (last in node or steps[:-1] == ["parameters"]):
             node[last] = _value(raw)
         else:
             raise InputError(f"no field {last!r} here", where, "a path to an existing field")
     try:
-        return Scenario.model_validate(data)
+        changed = Scenario.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(
             str(first["msg"]).removeprefix("Value error, "),
             Location("--set", field=".".join(map(str, first["loc"]))),
         ) from None
+    problems = check(changed)
+    if problems:
+        where_, message = problems[0]
+        raise InputError(message, Location("--set", field=".".join(map(str, where_))))
+    return changed
 
 
 def _child(node: Any, step: str, where: Location) -> Any:

@@ -49,6 +49,7 @@ from parley.errors import InputError, Location
 from parley.model import behaviour, clashes, domestic, events, talks, tracks
 from parley.model.inputs import Array, BoolArray, Inputs, compile_inputs, step_dates, step_of
 from parley.model.params import PARAMETERS, Params
+from parley.scenario.schema import MILESTONES
 
 __all__ = [
     "ENGINES",
@@ -63,8 +64,6 @@ __all__ = [
     "step_dates",
 ]
 
-MILESTONES = ("party-ties-broken", "treaty-ended", "normalization-talks", "normalized")
-"""Turns of the political track that the model dates, per run."""
 _PARTY, _TREATY, _TALKS, _NORMAL = range(len(MILESTONES))
 _SHOCK_STREAM = 1 << 20  # a spawn key no ensemble gives a run
 Engine = Literal["compiled", "numpy"]

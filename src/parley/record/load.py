@@ -20,20 +20,19 @@ from pydantic import BaseModel, ValidationError
 
 from parley.errors import Location, RecordError
 from parley.record import dates
-from parley.record.schema import Actor, Claim, Event, Issue, Passage, Source
-from parley.yamlfile import Document, FieldPath, Problem, plain, read_yaml
+from parley.record.schema import Actor, Claim, Event, Issue, Passage, RecordInfo, Source
+from parley.yamlfile import Document, FieldPath, Problem, field_name, plain, read_yaml
 
 __all__ = [
-    "BUILTIN_RECORD",
     "Citation",
     "Problem",
     "Record",
-    "builtin_record_dir",
+    "builtin_records",
     "load_record",
     "read_record",
+    "record_folder",
 ]
 
-BUILTIN_RECORD = "sino_soviet"
 FILES: dict[str, type[BaseModel]] = {
     "sources": Source,
     "actors": Actor,
@@ -44,9 +43,28 @@ FILES: dict[str, type[BaseModel]] = {
 M = TypeVar("M", bound=BaseModel)
 
 
-def builtin_record_dir(name: str = BUILTIN_RECORD) -> Path:
-    """The folder of a record that ships inside the package."""
-    return Path(str(files("parley").joinpath("data", name, "record")))
+def builtin_records() -> dict[str, Path]:
+    """The records that ship inside the package, by name (folder names with ``-``)."""
+    root = Path(str(files("parley").joinpath("data")))
+    return {
+        folder.name.replace("_", "-"): folder / "record"
+        for folder in sorted(root.iterdir())
+        if (folder / "record").is_dir()
+    }
+
+
+def record_folder(record: Path | str | None = None, base: Path | None = None) -> Path:
+    """A record's folder: a built-in record's name, or a folder (relative to ``base``).
+
+    With no record, the first built-in record.
+    """
+    builtin = builtin_records()
+    if record is None:
+        return next(iter(builtin.values()))
+    if isinstance(record, str) and record in builtin:
+        return builtin[record]
+    folder = Path(record)
+    return folder if base is None or folder.is_absolute() else base / folder
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class Record:
     """A validated record. Its entries are frozen models; see :mod:`parley.record.query`."""
 
     directory: Path
+    info: RecordInfo
     sources: tuple[Source, ...]
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
@@ -123,12 +142,22 @@ def _parse_entries(
 
 def read_record(directory: Path | str | None = None) -> tuple[Record, list[Problem]]:
     """Read and validate a record folder; return what could be read and every problem."""
-    folder = builtin_record_dir() if directory is None else Path(directory)
+    folder = record_folder(directory)
     problems: list[Problem] = []
+    if not folder.is_dir():
+        names = ", ".join(builtin_records())
+        problems.append(
+            Problem(Location(str(folder)), f"no such record folder (or built-in record: {names})")
+        )
+    info = _read_info(folder, problems)
     documents: dict[str, Document] = {}
     parsed: dict[str, list[tuple[int, Any]]] = {}
     for kind, model in FILES.items():
-        document = read_yaml(folder / f"{kind}.yaml", problems, what="record file")
+        document = (
+            read_yaml(folder / f"{kind}.yaml", problems, what="record file")
+            if folder.is_dir()
+            else None
+        )
         if document is None:
             parsed[kind] = []
             continue
@@ -154,6 +183,7 @@ def read_record(directory: Path | str | None = None) -> tuple[Record, list[Probl
     by_kind = {kind: tuple(entry for _, entry in parsed[kind]) for kind in FILES}
     record = Record(
         folder,
+        info=info,
         sources=by_kind["sources"],
         actors=by_kind["actors"],
         issues=by_kind["issues"],
@@ -164,6 +194,27 @@ def read_record(directory: Path | str | None = None) -> tuple[Record, list[Probl
     )
     problems.extend(_cross_reference(record))
     return record, problems
+
+
+def _read_info(folder: Path, problems: list[Problem]) -> RecordInfo:
+    """The record's ``record.yaml``, or a title from the folder's name if it has none."""
+    default = RecordInfo(title=f"The record in {folder.name}")
+    path = folder / "record.yaml"
+    if not path.is_file():
+        return default
+    document = read_yaml(path, problems, expect=dict, what="record description")
+    if document is None:
+        return default
+    try:
+        return RecordInfo.model_validate(plain(document.root))
+    except ValidationError as exc:
+        for error in exc.errors():
+            message = str(error["msg"]).removeprefix("Value error, ")
+            loc = tuple(error["loc"])
+            line, column = document.position(loc)
+            where = Location(str(path), line, column, field_name(loc) or None)
+            problems.append(Problem(where, message))
+        return default
 
 
 def _cross_reference(record: Record) -> Iterator[Problem]:
@@ -284,7 +335,7 @@ def _claim_passages(record: Record) -> Iterator[Problem]:
 
 
 def load_record(directory: Path | str | None = None) -> Record:
-    """Load a record folder (the built-in Sino-Soviet record by default).
+    """Load a record: a built-in record's name or a folder (the first built-in by default).
 
     Raises RecordError, naming the first problem, if anything is wrong.
     """

@@ -30,7 +30,6 @@ from parley.record.load import Record
 from parley.record.schema import Actor, Event
 
 __all__ = [
-    "DYAD",
     "Period",
     "RecordTables",
     "claims_list",
@@ -42,8 +41,8 @@ __all__ = [
 ]
 
 Period = Literal["year", "quarter", "month"]
-DYAD = ("prc", "ussr")
-"""The two states whose relation the index measures, as record actor ids."""
+Sides = tuple[Sequence[str], Sequence[str]]
+"""The two sides of a dyad, each one or more record state ids (a state and its successors)."""
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,9 @@ def query_events(
 ) -> pd.DataFrame:
     """Events whose dates overlap ``[start, end]`` (EDTF), in date order.
 
-    ``actor`` matches an event's source or target, or the state they act for, so ``prc``
-    also finds Mao's acts. ``issue`` matches an issue or any issue that is part of it.
+    ``actor`` matches an event's source or target, or the state they act for, so a
+    state's id also finds its leaders' acts.
+    ``issue`` matches an issue or any issue that is part of it.
     """
     first = _date_bound(start, 0, "--from")
     last = _date_bound(end, 1, "--to")
@@ -230,14 +230,21 @@ _STEPS = {"year": "1 YEAR", "quarter": "3 MONTH", "month": "1 MONTH"}
 
 
 def record_index(
-    data: RecordTables, by: Period = "year", first_year: int = 1949, last_year: int = 1991
+    data: RecordTables,
+    by: Period = "year",
+    sides: Sides | None = None,
+    years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """The record index: per period, events between the PRC and the USSR (either way).
+    """The record index: per period, events between the two sides of a dyad (either way).
 
+    ``sides`` defaults to the dyad of the record's ``record.yaml``, or to its two states if
+    it has exactly two; ``years`` (first and last) to the years the record covers.
     Columns: ``period``, ``events`` (a count, fractional where dates are spread),
     ``net_goldstein`` (their summed Goldstein values) and ``mean_goldstein`` (empty for a
     period with no events). See the module's docstring for how ranges are spread.
     """
+    left, right = _sides(data) if sides is None else sides
+    first_year, last_year = _years(data) if years is None else years
     if by not in _STEPS:
         raise QueryError(f"--by: unknown period {by!r}", hint="year, quarter or month")
     sql = f"""
@@ -250,8 +257,8 @@ def record_index(
         dyad AS (
             SELECT start, "end", goldstein FROM events
             WHERE goldstein IS NOT NULL
-              AND ((source_state = ? AND target_state = ?)
-                OR (source_state = ? AND target_state = ?))
+              AND ((list_contains(?, source_state) AND list_contains(?, target_state))
+                OR (list_contains(?, source_state) AND list_contains(?, target_state)))
         ),
         shares AS (
             SELECT period_start, goldstein,
@@ -265,7 +272,7 @@ def record_index(
         FROM periods LEFT JOIN shares USING (period_start)
         GROUP BY period_start ORDER BY period_start
     """
-    a, b = DYAD
+    a, b = list(left), list(right)
     with _connect(data.events) as con:
         frame = con.execute(sql, [a, b, b, a]).df()
     starts = pd.to_datetime(frame.pop("period_start"))
@@ -281,6 +288,29 @@ def record_index(
     mean = (frame["net_goldstein"] / frame["events"]).where(frame["events"] > 0)
     frame["mean_goldstein"] = mean.round(4)
     return frame
+
+
+def _sides(data: RecordTables) -> Sides:
+    info = data.record.info
+    if info.dyad is not None:
+        return [info.dyad[0]], [info.dyad[1]]
+    states = [actor.id for actor in data.record.actors if actor.kind == "state"]
+    if len(states) != 2:
+        raise QueryError(
+            "the record names no dyad for its index",
+            hint="give 'dyad: [STATE, STATE]' in its record.yaml, or use a scenario's dyad",
+        )
+    return [states[0]], [states[1]]
+
+
+def _years(data: RecordTables) -> tuple[int, int]:
+    info = data.record.info
+    spans = [dates.bounds(event.date) for event in data.record.events]
+    first = info.start if info.start is not None else min((a.year for a, _ in spans), default=0)
+    last = info.end if info.end is not None else max((b.year for _, b in spans), default=0)
+    if not spans and (info.start is None or info.end is None):
+        raise QueryError("the record has no events to index", hint="add events to events.yaml")
+    return first, last
 
 
 def claims_list(data: RecordTables) -> list[dict[str, Any]]:
@@ -330,9 +360,9 @@ def _precision(text: str) -> str:
 def headline(event: Event, actors: Mapping[str, Actor]) -> str:
     """A short headline: the words of the event's id, with the summary's proper nouns.
 
-    ``ev-1949-mao-visits-moscow`` gives "Mao visits Moscow": a word takes the capitals that
-    a word of the summary or of an actor's name beginning with it has ("Kyrgyz" from
-    "Kyrgyzstan's"), and a capitalised compound keeps its hyphen ("Sino-Indian"). The
+    ``ev-1949-x-visits-moscow`` gives "X visits Moscow": a word takes the capitals that a
+    word of the summary or of an actor's name beginning with it has ("Kyrgyz" from
+    "Kyrgyzstan's"), and a capitalised compound keeps its hyphen. The
     summary's first word counts only if an actor's name has it too.
     """
     names = " ".join(actors[a].name for a in (event.source_actor, event.target_actor) if a)
@@ -398,9 +428,9 @@ def timeline(data: RecordTables) -> dict[str, Any]:
     return {
         "title": {
             "text": {
-                "headline": "Sino-Soviet relations, 1949-1991",
-                "text": "<p>The parley record: every datable happening in its two sources, "
-                "with citations by character span.</p>",
+                "headline": data.record.info.title,
+                "text": "<p>Every datable happening in the record's sources, with "
+                "citations by character span.</p>",
             }
         },
         "events": entries,

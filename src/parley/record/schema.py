@@ -35,6 +35,7 @@ __all__ = [
     "Issue",
     "IssueStatus",
     "Passage",
+    "RecordInfo",
     "Source",
     "Text",
 ]
@@ -47,6 +48,26 @@ EdtfDate = Annotated[str, BeforeValidator(dates.as_text), AfterValidator(dates.v
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RecordInfo(_Frozen):
+    """What a record is about, from its optional ``record.yaml``.
+
+    ``dyad`` names the two state actors whose events make the record's index, and
+    ``start`` and ``end`` the years it covers; without them the index needs a dyad from
+    the caller (a scenario gives its own), and covers the years of the record's events.
+    """
+
+    title: Text
+    dyad: tuple[Identifier, Identifier] | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RecordInfo:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"the record ends ({self.end}) before it starts ({self.start})")
+        return self
 
 
 class Source(_Frozen):

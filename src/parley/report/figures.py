@@ -19,9 +19,16 @@ import numpy as np
 import pandas as pd
 
 from parley.experiments.ensemble import Ensemble
+from parley.experiments.sensitivity import Sensitivity
 from parley.experiments.summary import counterpart_name, settlement_years, yearly_model_index
 
-__all__ = ["outcomes_figure", "positions_figure", "relation_figure", "timeline_figure"]
+__all__ = [
+    "outcomes_figure",
+    "positions_figure",
+    "relation_figure",
+    "sensitivity_figure",
+    "timeline_figure",
+]
 
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False})
 COLOURS = ("#1f5f8b", "#b8452f", "#3d7a3d", "#8a5a9e", "#b0892a", "#555555")
@@ -159,3 +166,30 @@ def outcomes_figure(ensemble: Ensemble) -> str:
         axis.set_title(f"{issue}: settled in {1 - never:.0%} of runs", fontsize=8, loc="left")
         axis.set_ylabel("share")
     return _svg(figure)
+
+
+def sensitivity_figure(result: Sensitivity, path: str) -> None:
+    """One panel per metric: Morris mu* against sigma, or Sobol total-order indices."""
+    metrics = list(dict.fromkeys(result.indices["metric"]))
+    figure, axes = plt.subplots(
+        len(metrics), 1, figsize=(8, 3.2 * max(1, len(metrics))), squeeze=False
+    )
+    for axis, metric in zip(axes[:, 0], metrics, strict=True):
+        rows = result.indices[result.indices["metric"] == metric]
+        if result.method == "morris":
+            axis.scatter(rows["mu_star"], rows["sigma"])
+            top = rows.nlargest(5, "mu_star")
+            for _, row in top.iterrows():
+                axis.annotate(row["parameter"], (row["mu_star"], row["sigma"]), fontsize=8)
+            axis.set_xlabel("mu* (mean absolute elementary effect)")
+            axis.set_ylabel("sigma")
+        else:
+            ordered = rows.sort_values("ST", ascending=False).head(10)
+            axis.barh(ordered["parameter"], ordered["ST"], label="total order")
+            axis.barh(ordered["parameter"], ordered["S1"], label="first order")
+            axis.invert_yaxis()
+            axis.legend(fontsize=8)
+        axis.set_title(metric)
+    figure.tight_layout()
+    figure.savefig(path, format="png", dpi=110)
+    plt.close(figure)

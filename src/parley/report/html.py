@@ -52,8 +52,8 @@ class ReportInputs:
     ensemble: Ensemble
     summary: dict[str, Any]
     scores: dict[str, Any] | None
-    record: RecordTables
-    record_index: dict[int, float]
+    record: RecordTables | None
+    record_index: dict[int, float] | None
     external: dict[int, float] | None = None
     intervention: Ensemble | None = None
     overrides: Sequence[str] = ()
@@ -108,15 +108,7 @@ def render(inputs: ReportInputs) -> str:
                 "yearly index, the same measure made from the record's events.",
             ),
         ),
-        _section(
-            "timeline", "The record's timeline",
-            _figure(
-                figures.timeline_figure(inputs.record.events),
-                "Each event of the record at its Goldstein value (cooperation above 0, conflict "
-                "below). Events the sources date only approximately are drawn as the range of "
-                "dates they allow; a ring marks an event whose account the sources dispute.",
-            ),
-        ),
+        _section("timeline", "The record's timeline", _timeline(inputs)),
         _section(
             "positions", "Issue positions over time",
             _figure(
@@ -129,8 +121,8 @@ def render(inputs: ReportInputs) -> str:
     ]  # fmt: skip
     if inputs.intervention is not None:
         parts.append(_section("counterfactual", "The counterfactual", _counterfactual(inputs)))
-    parts.append(_section("events", "Every event, with its citation", _events(inputs.record)))
-    parts.append(_section("claims", "Where the sources disagree", _claims(inputs.record)))
+    parts.append(_section("events", "Every event, with its citation", _events(inputs)))
+    parts.append(_section("claims", "Where the sources disagree", _claims(inputs)))
     title = f"parley report: {scenario.title}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -140,6 +132,21 @@ def render(inputs: ReportInputs) -> str:
         f"<code>{escape(scenario.name)}</code>; made by parley.</p>\n"
         + "\n".join(parts)
         + "\n</body></html>\n"
+    )
+
+
+_NO_RECORD = "<p>This scenario names no record, so the model is shown alone.</p>"
+
+
+def _timeline(inputs: ReportInputs) -> str:
+    if inputs.record is None:
+        return _NO_RECORD
+    return _figure(
+        figures.timeline_figure(inputs.record.events),
+        "Each event of the scenario's record at its Goldstein value "
+        "(cooperation above 0, conflict below). Events the sources date only approximately "
+        "are drawn as the range of dates they allow; a ring marks an event whose account the "
+        "sources dispute.",
     )
 
 
@@ -184,13 +191,28 @@ def _outcomes(inputs: ReportInputs) -> str:
 
 
 def _validation(inputs: ReportInputs) -> str:
-    from parley.compare.record import SCORE_NAMES, score_rows
+    from parley.compare.record import score_rows
 
     if inputs.scores is None:
-        return "<p>The record gives nothing to score this scenario against.</p>"
+        return _NO_RECORD
     scores = inputs.scores
-    record = scores["record"]
-    parts = [f"<p>{escape(_in_words(record, scores['calibrate_until']))}</p>"]
+    parts = (
+        [_NO_RECORD]
+        if scores["record"] is None
+        else _record_scores(scores["record"], scores["calibrate_until"])
+    )
+    if "external" in scores and score_rows(scores["external"]):
+        parts.append(
+            f"<p>{escape(_in_words(scores['external'], scores['calibrate_until'], 'your'))}</p>"
+        )
+    return "\n".join(parts)
+
+
+def _record_scores(record: dict[str, Any], cut: int) -> list[str]:
+    """The scores against the record, in words and tables."""
+    from parley.compare.record import SCORE_NAMES, score_rows
+
+    parts = [f"<p>{escape(_in_words(record, cut))}</p>"]
     rows = score_rows(record)
     if rows:
         first = rows[0]["score"]
@@ -235,11 +257,7 @@ def _validation(inputs: ReportInputs) -> str:
         if placebo["skipped"]:
             parts.append(f"<p>The placebo {escape(label)} was not run: "
                          f"{escape(placebo['skipped'])}.</p>")  # fmt: skip
-    if "external" in scores and score_rows(scores["external"]):
-        parts.append(
-            f"<p>{escape(_in_words(scores['external'], scores['calibrate_until'], 'your'))}</p>"
-        )
-    return "\n".join(parts)
+    return parts
 
 
 def _in_words(scores: dict[str, Any], cut: int, whose: str = "the record's") -> str:
@@ -306,23 +324,31 @@ def _counterfactual(inputs: ReportInputs) -> str:
     )
 
 
-def _events(record: RecordTables) -> str:
+def _events(inputs: ReportInputs) -> str:
+    if inputs.record is None:
+        return _NO_RECORD
+    events = inputs.record.events
     rows = pd.DataFrame(
         {
-            "when": [dates.describe(str(d)) for d in record.events["date"]],
-            "what": record.events["summary"],
-            "CAMEO": record.events["cameo"].fillna(""),
-            "Goldstein": record.events["goldstein"],
-            "contested": record.events["claim"].fillna(""),
-            "cited": [_citations(p) for p in record.events["passages"]],
+            "when": [dates.describe(str(d)) for d in events["date"]],
+            "what": events["summary"],
+            "CAMEO": events["cameo"].fillna(""),
+            "Goldstein": events["goldstein"],
+            "contested": events["claim"].fillna(""),
+            "cited": [_citations(p) for p in events["passages"]],
         }
     )
     return _table(rows, numeric=("Goldstein",))
 
 
-def _claims(record: RecordTables) -> str:
+def _claims(inputs: ReportInputs) -> str:
+    if inputs.record is None:
+        return _NO_RECORD
+    claims = inputs.record.claims
+    if claims.empty:
+        return "<p>The record's sources disagree on nothing.</p>"
     parts = []
-    for claim, rows in record.claims.groupby("claim", sort=False):
+    for claim, rows in claims.groupby("claim", sort=False):
         question = escape(str(rows["question"].iloc[0]))
         items = "".join(
             f"<li>{escape(str(r.statement))} <em>Held by {escape(str(r.held_by))}.</em> "

@@ -9,6 +9,7 @@ raises :class:`~parley.errors.ScenarioError` on the first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
@@ -19,10 +20,12 @@ from pydantic import ValidationError
 
 from parley.errors import Location, ScenarioError
 from parley.record import dates
-from parley.scenario.schema import Scenario, Shock
+from parley.record.load import builtin_records, record_folder
+from parley.scenario.parameters import SPECS
+from parley.scenario.schema import MILESTONES, Scenario, Shock
 from parley.yamlfile import Document, FieldPath, Problem, field_name, plain, read_yaml
 
-__all__ = ["builtin_scenarios", "load_scenario", "read_scenario", "scenario_path"]
+__all__ = ["builtin_scenarios", "check", "load_scenario", "read_scenario", "scenario_path"]
 
 _KINDS = {
     get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Shock)[0])
@@ -63,6 +66,8 @@ def _error_path(loc: tuple[Any, ...]) -> FieldPath:
     steps = list(loc)
     if len(steps) >= 3 and steps[0] == "shocks" and steps[2] in _KINDS:
         del steps[2]
+    if steps and steps[-1] == "[key]":  # a mapping's key, such as a parameter's name
+        del steps[-1]
     return tuple(step if isinstance(step, int) else str(step) for step in steps)
 
 
@@ -80,10 +85,19 @@ def read_scenario(scenario: str | Path) -> tuple[Scenario | None, list[Problem]]
             message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(Problem(_where(document, _error_path(error["loc"])), message))
         return None, problems
-    problems.extend(
-        Problem(_where(document, where), message) for where, message in _cross_reference(model)
-    )
+    if model.record is not None:
+        folder = record_folder(model.record, path.parent)
+        if model.record not in builtin_records():
+            model = model.model_copy(update={"record": str(folder.resolve())})
+    problems.extend(Problem(_where(document, where), message) for where, message in check(model))
     return model, problems
+
+
+def check(scenario: Scenario) -> list[tuple[FieldPath, str]]:
+    """Every cross-reference problem of a validated scenario, as (field path, message):
+    unknown ids, dates outside the period, parameters outside their ranges, and what the
+    scenario cites in its record."""
+    return list(_cross_reference(scenario))
 
 
 def load_scenario(scenario: str | Path) -> Scenario:
@@ -105,13 +119,20 @@ class _RecordIds:
     issues: set[str]
 
 
-def _record_ids(name: str) -> _RecordIds | None:
-    from parley.record.load import builtin_record_dir, load_record
+@functools.cache
+def _record_ids(name: str) -> _RecordIds | str:
+    """The ids a scenario may cite in its record, or why the record cannot be read."""
+    from parley.errors import RecordError
+    from parley.record.load import load_record
 
-    folder = builtin_record_dir(name)
+    folder = record_folder(name)
     if not folder.is_dir():
-        return None
-    record = load_record(folder)
+        names = ", ".join(builtin_records())
+        return f"no record {name!r}: expected a built-in record ({names}) or a folder"
+    try:
+        record = load_record(folder)
+    except RecordError as exc:
+        return f"the record {name!r} has problems (parley record check): {exc}"
     return _RecordIds(
         {event.id: dates.bounds(event.date) for event in record.events},
         {actor.id for actor in record.actors},
@@ -186,9 +207,18 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
         for party in item.tactics:
             if party not in item.states:
                 yield ("talks", i, "tactics", party), f"{party!r} is not in these talks"
-    cited = _record_ids(s.record) if s.record else None
-    if s.record and cited is None:
-        yield ("record",), f"no built-in record {s.record!r}"
+    for parameter, value in s.parameters.items():
+        spec = SPECS[parameter]
+        if not spec.low <= value <= spec.high:
+            yield (
+                ("parameters", parameter),
+                f"{value} is outside its range [{spec.low}, {spec.high}]",
+            )
+    found = _record_ids(s.record) if s.record else None
+    if isinstance(found, str):
+        yield ("record",), found
+    cited = found if isinstance(found, _RecordIds) else None
+    yield from _check_scoring(s, issues, cited)
     if cited is not None:
         linked: list[tuple[str, list[str | None]]] = [
             ("states", [entry.record_actor for entry in s.states]),
@@ -205,11 +235,42 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
                     ("issues", i, "record_issue"),
                     f"no issue {issue.record_issue!r} in the record",
                 )
-    events = None if cited is None else cited.events
+    events = None if s.record is None else ({} if cited is None else cited.events)
     for i, shock in enumerate(s.shocks):
         yield from _check_shock(
             i, shock, s, issues, states, set(actors) | born, leaders, talks, events
         )
+
+
+def _full_years(s: Scenario) -> tuple[int, int]:
+    """The first and last calendar years that lie wholly inside the scenario's period."""
+    first, last = dates.bounds(s.start)[0], dates.bounds(s.end)[1]
+    return (
+        first.year if (first.month, first.day) == (1, 1) else first.year + 1,
+        last.year if (last.month, last.day) == (12, 31) else last.year - 1,
+    )
+
+
+def _check_scoring(
+    s: Scenario, issues: set[str], cited: _RecordIds | None
+) -> Iterator[tuple[FieldPath, str]]:
+    here = ("scoring",)
+    first, last = _full_years(s)
+    for i, (a, b) in enumerate(s.scoring.eras):
+        if a < first or b > last:
+            yield (*here, "eras", i), f"[{a}, {b}] is not inside the full years {first}-{last}"
+    cut = s.scoring.calibrate_until
+    if cut is not None and not first <= cut < last:
+        yield (*here, "calibrate_until"), f"{cut} is not a year in {first}-{last - 1}"
+    for i, outcome in enumerate(s.scoring.outcomes):
+        where = (*here, "outcomes", i)
+        if outcome.what not in ("clash", *MILESTONES) and outcome.what not in issues:
+            known = ", ".join(("clash", *MILESTONES))
+            yield (*where, "what"), f"unknown outcome {outcome.what!r}: {known}, or an issue id"
+        if s.record is None:
+            yield (*where, "event"), "the scenario has no record to date outcomes by"
+        elif cited is not None and outcome.event not in cited.events:
+            yield (*where, "event"), f"unknown record event {outcome.event!r}"
 
 
 def _check_shock(
@@ -225,7 +286,12 @@ def _check_shock(
 ) -> Iterator[tuple[FieldPath, str]]:
     here = ("shocks", i)
     day = dates.bounds(shock.date)[0]
-    if events is not None:
+    if events is None:
+        if shock.event is not None:
+            yield (*here, "event"), "the scenario has no record: a shock cites no event"
+    elif shock.event is None:
+        yield (*here, "event"), "the scenario has a record: name the event this shock stands for"
+    elif events:
         if shock.event not in events:
             yield (*here, "event"), f"unknown record event {shock.event!r}"
         elif not events[shock.event][0] <= day <= events[shock.event][1]:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from parley.record.schema import EdtfDate, Identifier, Text
+from parley.scenario.parameters import SPECS
 
 __all__ = [
+    "MILESTONES",
     "ActorSpec",
     "CapabilityShock",
     "CapabilityStep",
@@ -28,10 +30,11 @@ __all__ = [
     "IssueSpec",
     "LeaderShock",
     "LeaderSpec",
-    "Parameter",
+    "Outcome",
     "PositionShock",
     "SalienceShock",
     "Scenario",
+    "Scoring",
     "Shock",
     "Stance",
     "StateSpec",
@@ -42,30 +45,24 @@ __all__ = [
 ]
 
 
+def _known_parameter(name: str) -> str:
+    if name not in SPECS:
+        raise ValueError(f"unknown parameter {name!r} (parley scenario parameters lists them)")
+    return name
+
+
+ParameterName = Annotated[str, AfterValidator(_known_parameter)]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+MILESTONES = ("party-ties-broken", "treaty-ended", "normalization-talks", "normalized")
+"""Turns of the political track that the model dates, per run (an outcome's ``what``)."""
+
 Role = Literal["government", "leadership", "military", "regional", "public", "third-party"]
 Tactic = Literal["partial", "comprehensive"]
-
-
-class Parameter(_Frozen):
-    """A number of the model, with its meaning, its plausible range and where it comes from."""
-
-    value: float
-    range: tuple[float, float]
-    meaning: Text
-    source: Text = Field(
-        description="A passage, a public data set, or 'judgement' for a modelling choice."
-    )
-
-    @model_validator(mode="after")
-    def _inside(self) -> Parameter:
-        low, high = self.range
-        if not low <= self.value <= high:
-            raise ValueError(f"value {self.value} is outside its range [{low}, {high}]")
-        return self
 
 
 class IssueSpec(_Frozen):
@@ -168,7 +165,11 @@ class TalksSpec(_Frozen):
 class _Shock(_Frozen):
     id: Identifier = Field(description="A name for the shock, so that --set can reach it.")
     date: EdtfDate
-    event: Identifier = Field(description="The id of the record event this shock stands for.")
+    event: Identifier | None = Field(
+        default=None,
+        description="The id of the record event this shock stands for: required when the "
+        "scenario has a record, and absent when it has none.",
+    )
     enabled: bool = Field(default=True, description="False removes the shock (a counterfactual).")
     note: str | None = None
 
@@ -271,6 +272,39 @@ Shock = Annotated[
 ]
 
 
+class Outcome(_Frozen):
+    """A dated outcome the runs are scored on, and the record event that dates it."""
+
+    id: Identifier
+    what: Identifier = Field(
+        description="What the model must produce: 'clash' (the first deadly clash), a turn of "
+        "the political track (party-ties-broken, treaty-ended, normalization-talks, "
+        "normalized), or the id of an issue that settles."
+    )
+    event: Identifier = Field(description="The record event that dates the outcome.")
+
+
+class Scoring(_Frozen):
+    """How runs are scored against the scenario's record."""
+
+    calibrate_until: int | None = Field(
+        default=None,
+        description="The last year calibration may see; later years are out of sample "
+        "(default: the middle of the scored years).",
+    )
+    eras: tuple[tuple[int, int], ...] = Field(
+        default=(), description="Spans of years scored on their own, as [first, last]."
+    )
+    outcomes: tuple[Outcome, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scoring:
+        for first, last in self.eras:
+            if last < first:
+                raise ValueError(f"the era [{first}, {last}] ends before it starts")
+        return self
+
+
 class Scenario(_Frozen):
     """A whole scenario. See ``parley scenario schema`` for the JSON Schema."""
 
@@ -281,7 +315,10 @@ class Scenario(_Frozen):
     end: EdtfDate
     step: Literal["month", "quarter", "year"]
     record: str | None = Field(
-        default=None, description="The built-in record whose events the shocks cite."
+        default=None,
+        description="The record the scenario is scored against and its shocks cite: a "
+        "built-in record's name (sino-soviet), a folder of record files (relative to the "
+        "scenario file), or none.",
     )
     dyad: tuple[Identifier, Identifier] = Field(
         description="The two states whose relation the model follows."
@@ -296,4 +333,9 @@ class Scenario(_Frozen):
     leaders: tuple[LeaderSpec, ...] = ()
     talks: tuple[TalksSpec, ...] = ()
     shocks: tuple[Shock, ...] = ()
-    parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
+    scoring: Scoring = Field(default_factory=Scoring)
+    parameters: dict[ParameterName, Annotated[float, Field(allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description="The parameters this scenario changes, by name; every other takes its "
+        "default (parley scenario parameters lists them).",
+    )
