@@ -50,11 +50,13 @@ __all__ = [
     "cite",
     "compare_scenario",
     "counterfactual",
+    "describe_source",
     "eu_options",
     "frame_records",
     "list_scenarios",
     "load_record",
     "load_scenario",
+    "new_scenario",
     "parameter_overrides",
     "parameters",
     "placebo_runs",
@@ -162,6 +164,39 @@ def cite(
         raise QueryError(f"unknown source {source_id!r}", hint=f"one of {known}")
     text = provenance.read_source(Path(corpus), sources[source_id])
     return provenance.find_spans(text, source_id, words, sentence=sentence)
+
+
+def describe_source(path: PathLike) -> dict[str, Any]:
+    """A text's file name, sha256 and length in code points: the fields of a source entry
+    that come from the text itself."""
+    import hashlib
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file", Location(str(file)), "a UTF-8 text file")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", Location(str(file))) from None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return {"file": file.name, "sha256": digest, "length": len(text)}
+
+
+def new_scenario(path: PathLike) -> Path:
+    """Write a small, commented, runnable scenario of a two-state dispute to ``path``
+    (which must not exist yet), to edit into one's own."""
+    from importlib.resources import files
+
+    from parley.experiments.store import atomic_write
+
+    target = Path(path)
+    if target.exists():
+        raise InputError("the file is already there", Location(str(target)), "a new file")
+    if not target.parent.is_dir():
+        raise InputError("no such folder", Location(str(target.parent)), "an existing folder")
+    text = files("parley").joinpath("data", "templates", "new-scenario.yaml").read_text("utf-8")
+    atomic_write(target, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
+    return target
 
 
 def eu_options(**choices: Any) -> EUOptions:

@@ -189,9 +189,17 @@ def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequenc
     x = np.repeat(inputs.position[None], runs, axis=0)  # (R, A, I)
     s = np.repeat(inputs.salience[None], runs, axis=0)
     factor = np.ones((runs, n_actors))  # capability shocks
-    consolidation = np.repeat(inputs.leader_consolidation[None], runs, axis=0)  # (R, L)
+    # One leader more than the scenario names, never chosen, so that "leader 0 where there
+    # is none" indexes something even in a scenario with no leaders.
+    consolidation = np.repeat(
+        np.append(inputs.leader_consolidation, 0.5)[None], runs, axis=0
+    )  # (R, L + 1)
+    leader_until = np.append(inputs.leader_until, np.iinfo(np.intp).max)
     override = np.full((runs, n_states), -1, dtype=np.intp)  # a leader put in by a shock
-    leader_stance = np.repeat(inputs.leader_stance[None], runs, axis=0)  # (R, L, I)
+    no_stance = np.full((1, inputs.leader_stance.shape[1]), np.nan)
+    leader_stance = np.repeat(
+        np.vstack([inputs.leader_stance, no_stance])[None], runs, axis=0
+    )  # (R, L + 1, I)
     leader = np.repeat(inputs.leader_of[:1], runs, axis=0)  # (R, S), -1 where none
     tactic = np.repeat(inputs.tactic[None].astype(np.int8), runs, axis=0)  # (R, K, 2)
     locked = np.zeros((runs, n_talks, 2), dtype=bool)
@@ -280,7 +288,7 @@ def _simulate_numpy(inputs: Inputs, p: Params, seeds: list[np.random.SeedSequenc
 
         # 2. Leaders and domestic politics.
         scheduled = np.broadcast_to(inputs.leader_of[t], (runs, n_states))
-        expired = (override >= 0) & (t >= inputs.leader_until[np.maximum(override, 0)])
+        expired = (override >= 0) & (t >= leader_until[np.maximum(override, 0)])
         override = np.where(expired, -1, override)
         leader = np.where(override >= 0, override, scheduled)  # (R, S)
         changed = (leader != last_leader) & (last_leader != -2)

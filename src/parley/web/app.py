@@ -164,7 +164,7 @@ def create_app(
                     }
                     for k in s.shocks
                 ],
-                "parameters": {n: p.model_dump() for n, p in s.parameters.items()},
+                "parameters": dict(s.parameters),
             }
             for s in state.scenarios.values()
         ]
