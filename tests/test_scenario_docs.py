@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.api import load_scenario
+from parley.scenario.parameters import SPECS
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "sino-soviet-scenario.md"
 
@@ -25,8 +26,6 @@ def test_every_input_is_documented() -> None:
         assert f"| `{shock.id}` | {shock.date} | `{shock.event}` |" in text
     for talks in scenario.talks:
         assert f"| `{talks.id}` |" in text
-    for name, parameter in scenario.parameters.items():
-        assert f"| `{name}` | {parameter.value:g} |" in text
     for leader in scenario.leaders:
         assert f"| `{leader.id}` | {leader.state} | {leader.since} |" in text
 
@@ -44,7 +43,18 @@ def test_the_post_soviet_forecast_is_documented() -> None:
         )
     for shock in scenario.shocks:
         assert f"| `{shock.id}` | {shock.date} | `{shock.event}` |" in page
-    for name, parameter in scenario.parameters.items():
-        assert f"| `{name}` | {parameter.value:g} |" in page
     for leader in scenario.leaders:
         assert f"| `{leader.id}` | {leader.state} | {leader.since} |" in page
+
+
+def test_every_parameter_is_documented_with_its_default_and_range() -> None:
+    page = PAGE.with_name("parameters.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(SPECS)
+    for name, spec in SPECS.items():
+        assert f"| `{name}` | {spec.default:g} | {spec.low:g} to {spec.high:g} | {spec.meaning} |" in page
+
+
+def test_the_built_in_scenarios_write_no_parameter() -> None:
+    assert not load_scenario("sino-soviet").parameters
+    assert not load_scenario("post-soviet-border").parameters

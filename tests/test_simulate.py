@@ -129,7 +129,7 @@ def test_without_reciprocity_or_coupling_the_directions_are_independent() -> Non
 
 def test_overrides_change_inputs(parley_cli) -> None:
     calm = run_scenario(
-        SCENARIO, runs=50, seed=1, overrides=("parameters.incident-hazard.value=0",)
+        SCENARIO, runs=50, seed=1, overrides=("parameters.incident-hazard=0",)
     )
     assert not calm.outputs.rung.any()
     moved = apply_overrides(SCENARIO, ["shocks.mao-remarks-1964.value=60"])
@@ -141,8 +141,10 @@ def test_overrides_change_inputs(parley_cli) -> None:
     [
         ("relation=5", "no field 'relation'"),
         ("shocks.no-such-shock.value=1", "no entry 'no-such-shock'"),
-        ("parameters.incident-hazard.value=9", "outside its range"),
-        ("parameters.incident-hazard.value", "PATH=VALUE"),
+        ("parameters.incident-hazard=9", "outside"),
+        ("parameters.incident-hazard", "PATH=VALUE"),
+        ("parameters.no-such-thing=1", "unknown parameter"),
+        ("shocks.mao-remarks-1964.actor=nobody", "unknown actor 'nobody'"),
     ],
 )
 def test_bad_overrides_are_one_line(parley_cli, override: str, message: str) -> None:

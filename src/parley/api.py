@@ -215,7 +215,7 @@ def eu_options(**choices: Any) -> EUOptions:
 
 
 def load_scenario(scenario: PathLike) -> Scenario:
-    """A built-in scenario by name (``sino-soviet``) or a scenario file, validated."""
+    """A built-in scenario by name (``parley scenarios`` lists them) or a scenario file, validated."""
     return _scenario.load_scenario(scenario)
 
 

@@ -176,8 +176,8 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
     """The scenario with ``PATH=VALUE`` overrides applied, validated again.
 
     A path walks the scenario's fields with dots; entries of a list are named by their
-    id: ``parameters.incident-hazard=0.02``, ``shocks.mao-remarks-1964.value=70``,
-    ``actors.prc-government.stances.ideology.position=50``. The result is checked as a
+    id: ``parameters.incident-hazard=0.02``, ``shocks.south-new-line.value=70``,
+    ``actors.north-government.stances.trade.position=50``. The result is checked as a
     scenario file is, cross-references included.
     """
     if isinstance(overrides, str):

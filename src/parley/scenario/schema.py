@@ -317,7 +317,7 @@ class Scenario(_Frozen):
     record: str | None = Field(
         default=None,
         description="The record the scenario is scored against and its shocks cite: a "
-        "built-in record's name (sino-soviet), a folder of record files (relative to the "
+        "built-in record's name, a folder of record files (relative to the "
         "scenario file), or none.",
     )
     dyad: tuple[Identifier, Identifier] = Field(
