@@ -1,0 +1,428 @@
+"""The simulator's commands: run, counterfactual, compare, sensitivity, report, calibrate."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from parley import api
+from parley.cli.shared import (
+    Chunk,
+    Quiet,
+    Scheduler,
+    TableOrJson,
+    Workers,
+    console,
+    execution,
+    frame_table,
+    print_json,
+    progress_bar,
+    text,
+)
+from parley.errors import InputError, Location
+
+__all__ = ["calibrate", "compare", "counterfactual", "report", "run", "sensitivity"]
+
+Overrides = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="Override an input: PATH=VALUE, e.g. parameters.incident-hazard.value=0.02."
+    ),
+]
+
+
+ParamsFile = Annotated[
+    Path | None,
+    typer.Option("--params", help="A parameter overlay, as written by parley calibrate."),
+]
+
+
+def _model(
+    scenario: str, params: Path | None, set_: list[str] | None
+) -> tuple[Any, tuple[str, ...]]:
+    """The scenario, and its overrides: the overlay's parameters, then each --set."""
+    from parley.experiments.calibrate import read_overlay
+
+    model = api.load_scenario(scenario)
+    overlay = read_overlay(params, model) if params is not None else {}
+    overrides = tuple(f"parameters.{name}.value={value!r}" for name, value in overlay.items())
+    return model, overrides + tuple(set_ or ())
+
+
+def _applied(scenario: str, set_: list[str] | None) -> Any:
+    """The scenario with its --set overrides applied."""
+    model, overrides = _model(scenario, None, set_)
+    return api.apply_overrides(model, overrides) if overrides else model
+
+
+def _names(params: str | None) -> list[str] | None:
+    """Parameter names from a comma-separated option, or None for all of them."""
+    return [name.strip() for name in params.split(",")] if params else None
+
+
+def run(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    params: ParamsFile = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Keep Parquet tables, chunks and a run catalog here.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Go on with an interrupted run in --out.")
+    ] = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Run a scenario: the relation by year, clashes, agreements and talks."""
+    if resume and out is None:
+        raise InputError("--resume needs the --out folder to go on with", Location("--resume"))
+    model, overrides = _model(scenario, params, set_)
+    with progress_bar(quiet, "chunks") as progress:
+        how = execution(workers, scheduler, progress, out, resume)
+        ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
+    summary = api.run_summary(ensemble)
+    if format is TableOrJson.json:
+        print_json(summary)
+        return
+    _show_run(summary)
+
+
+def _show_run(summary: dict[str, Any]) -> None:
+    title = f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']}"
+    relation = pd.DataFrame(summary["relation"]).round(2)
+    if relation["counterpart"].nunique() > 1:  # one column per counterpart: median [5-95%]
+        relation["value"] = relation.apply(
+            lambda row: f"{row['median']:.2f} [{row['p05']:.2f}, {row['p95']:.2f}]", axis=1
+        )
+        relation = relation.pivot(index="year", columns="counterpart", values="value")
+        order = dict.fromkeys(row["counterpart"] for row in summary["relation"])
+        relation = relation[list(order)].reset_index()
+        relation.columns.name = None
+    else:
+        relation = relation.drop(columns="counterpart")
+    console.print(
+        frame_table(relation, title=f"Relation index by year (median and 5-95%), {title}")
+    )
+    outcomes = [("first deadly clash", summary["first_clash"])]
+    outcomes += [(name.replace("-", " "), dist) for name, dist in summary["milestones"].items()]
+    outcomes += [(f"{item['issue']} settled", item) for item in summary["agreements"]]
+    rows = [
+        {
+            "outcome": name,
+            "by the end": f"{dist['probability']:.0%}",
+            "most likely": dist.get("most_likely_year", ""),
+            "median": dist.get("median_year", ""),
+            "5-95%": f"{dist['p05_year']:.0f}-{dist['p95_year']:.0f}" if "p05_year" in dist else "",
+        }
+        for name, dist in outcomes
+    ]
+    console.print(frame_table(pd.DataFrame(rows), title="When things happen, across the runs"))
+    talks = pd.DataFrame(summary["talks"])
+    if not talks.empty:
+        talks["decade"] = talks["year"] // 10 * 10
+        wide = talks.pivot_table(
+            index="talks", columns="decade", values="share_of_runs", aggfunc="mean"
+        )
+        wide = wide.round(2).reset_index()
+        wide.columns = [
+            str(c) + ("s" if isinstance(c, int | np.integer) else "") for c in wide.columns
+        ]
+        console.print(frame_table(wide, title="Talks held: mean share of runs per year, by decade"))
+
+
+def counterfactual(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    set_: Overrides = None,
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Baseline against intervention on paired seeds: differences with 95% intervals."""
+    with progress_bar(quiet, "chunks") as progress:
+        how = execution(workers, scheduler, progress)
+        result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed, chunk, how)
+    if format is TableOrJson.json:
+        print_json(result)
+        return
+    frame = pd.DataFrame(result["differences"])
+    frame["ci95"] = frame["ci95"].map(lambda pair: f"{pair[0]:+.3f} to {pair[1]:+.3f}")
+    interventions = "; ".join(result["interventions"])
+    title = f"{result['scenario']}, {result['runs']} paired runs: {interventions}"
+    console.print(frame_table(frame, title=title))
+
+
+def compare(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    params: ParamsFile = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
+    index: Annotated[
+        Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
+    ] = None,
+    calibrate_until: Annotated[
+        int,
+        typer.Option(help="The cut: in sample up to it, out of sample after; baselines from it."),
+    ] = 1979,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Score a scenario's runs against the record, beside naive baselines and a placebo
+    (every shock moved five years earlier, then later)."""
+    model, overrides = _model(scenario, params, set_)
+    with progress_bar(quiet, "chunks") as progress:
+        how = execution(workers, scheduler, progress)
+        ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
+        scores = api.compare_scenario(ensemble, calibrate_until, index, True, chunk, how)
+    if format is TableOrJson.json:
+        print_json(scores)
+        return
+    title = f"{scores['scenario']}: {scores['runs']} runs, seed {scores['seed']}"
+    for key, against in (("record", "the record's"), ("external", "your")):
+        if key in scores:
+            _show_eras(scores[key], f"{title}. The model's yearly index against {against}")
+    relation = scores["record"]["relation"]
+    if relation["years"]:
+        console.print(
+            f"The model's yearly median R against the record's index: Spearman "
+            f"{_score(relation['spearman'])}, sign agreement {_score(relation['sign_agreement'])}"
+            f" ({relation['years']} years; R has its own scale, so no CRPS)."
+        )
+    _show_outcomes(scores["record"], scores["calibrate_until"])
+    for label, placebo in scores["record"]["placebo"].items():
+        if placebo["skipped"]:
+            console.print(f"Placebo {label} not run: {placebo['skipped']}.")
+
+
+def _score(value: float | None, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _show_eras(scores: dict[str, Any], title: str) -> None:
+    """For each era, and in and out of sample, each score of the model beside the
+    baselines' and the placebos', and how many of them the model beats."""
+    from parley.compare.record import SCORE_NAMES, SCORES, score_rows
+
+    rows = score_rows(scores)
+    if not rows:
+        console.print(f"{title}: no year of the index falls in the scenario's period.")
+        return
+    rivals = list(rows[0]["others"])
+    table = Table(title=f"{title}, beside baselines forecast at the cut and placebos")
+    for column in ("era", "score", "model", *rivals, "model beats"):
+        table.add_column(column, justify="left" if column in ("era", "score") else "right")
+    for row in rows:
+        place = SCORES.index(row["score"])
+        label = {0: row["span"], 1: f"  ({row['years']} years)"}.get(place, "")
+        table.add_row(
+            label,
+            SCORE_NAMES[row["score"]],
+            _score(row["model"]),
+            *(_score(value) for value in row["others"].values()),
+            f"{row['beats']} of {row['rivals']}",
+            end_section=place == len(SCORES) - 1,
+        )
+    console.print(table)
+
+
+def _show_outcomes(record: dict[str, Any], cut: int) -> None:
+    """The dated outcomes: the share of runs by the end, the most likely year, Brier and
+    CRPS (in years), and the placebos' CRPS."""
+    table = Table(title=f"Dated outcomes, in or out of sample at {cut} (CRPS in years; a run "
+                  "where it never happens counts at the year after the period)")  # fmt: skip
+    columns = ["outcome", "record", "sample", "by the end", "most likely", "Brier", "CRPS"]
+    columns += [f"placebo {k} CRPS" for k in record["placebo"]]
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("outcome", "sample") else "right")
+    for n, outcome in enumerate(record["outcomes"]):
+        table.add_row(
+            outcome["name"],
+            str(outcome["observed"]),
+            "in" if outcome["in_sample"] else "out",
+            f"{outcome['probability_by_end']:.0%}",
+            text(outcome["mode_year"]),
+            _score(outcome["brier"], 3),
+            _score(outcome["crps"]),
+            *(_score(p["outcomes"][n]["crps"]) for p in record["placebo"].values()),
+        )
+    console.print(table)
+
+
+class MethodChoice(enum.StrEnum):
+    morris = "morris"
+    sobol = "sobol"
+
+
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    method: Annotated[MethodChoice, typer.Option(case_sensitive=False)] = MethodChoice.morris,
+    params: Annotated[
+        str | None, typer.Option(help="Parameters to vary, comma-separated (default: all).")
+    ] = None,
+    samples: Annotated[
+        int, typer.Option(min=2, help="Morris trajectories, or Sobol base samples.")
+    ] = 10,
+    runs: Annotated[int, typer.Option(min=1, help="Runs per sample.")] = 50,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write samples, indices (Parquet) and a plot here.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
+    from parley.experiments import sensitivity as sa
+    from parley.experiments.executors import open_executor
+    from parley.experiments.store import atomic_write, write_tables
+
+    if out is not None and out.exists() and any(out.iterdir()):
+        raise InputError("results are already there", Location(str(out)), "a new --out folder")
+    model, names = _applied(scenario, set_), _names(params)
+    with progress_bar(quiet, "samples") as progress, open_executor(workers, scheduler) as executor:
+        result = sa.sensitivity(model, method.value, names, samples, runs, seed, executor, progress)
+    if out is not None:
+        write_tables({"samples": result.samples, "indices": result.indices}, out)
+        atomic_write(out / "sensitivity.png", lambda path: sa.plot(result, path))
+    if format is TableOrJson.json:
+        print_json({"method": result.method, "indices": result.indices.to_dict("records")})
+        return
+    order = "mu_star" if result.method == "morris" else "ST"
+    for metric, rows in result.indices.groupby("metric", sort=False):
+        top = rows.sort_values(order, ascending=False).head(5).drop(columns="metric")
+        console.print(
+            frame_table(top.round(4), title=f"{metric}: the 5 parameters that matter most")
+        )
+
+
+def report(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    out: Annotated[Path, typer.Option(help="The HTML file to write.")],
+    runs: Annotated[int, typer.Option(min=1)] = 100,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    params: ParamsFile = None,
+    index: Annotated[
+        Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    chunk: Chunk = 500,
+    quiet: Quiet = False,
+) -> None:
+    """Write one self-contained HTML report: runs against the record, and --set's effect.
+
+    The file is replaced only once the new report is complete."""
+    from parley.experiments.store import atomic_write
+
+    model, overrides = _model(scenario, params, None)
+    model = api.apply_overrides(model, overrides) if overrides else model
+    with progress_bar(quiet, "chunks") as progress:
+        how = execution(workers, scheduler, progress)
+        page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
+
+    def write(path: str) -> None:
+        Path(path).write_text(page, encoding="utf-8")
+
+    atomic_write(out, write)
+    typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
+
+
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    until: Annotated[int, typer.Option(help="Fit to the record up to this year, and no later.")],
+    budget: Annotated[int, typer.Option(min=1, help="Parameter sets to try.")] = 40,
+    params: Annotated[
+        str | None, typer.Option(help="Parameters to fit, comma-separated (default: all).")
+    ] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Runs per parameter set.")] = 50,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: Overrides = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the fitted parameters here, for --params.")
+    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    quiet: Quiet = False,
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+) -> None:
+    """Fit parameters to the record up to --until; score the fit before and after it."""
+    from parley.experiments import calibrate as cal
+    from parley.experiments.executors import open_executor
+
+    if out is not None and out.exists():
+        raise InputError("the file is already there", Location(str(out)), "a new --out file")
+    model, names = _applied(scenario, set_), _names(params)
+    targets = cal.targets_until(model, api.load_record(), until)
+    with progress_bar(quiet, "parameter sets") as progress, open_executor(workers, scheduler) as ex:
+        found = cal.calibrate(model, targets, names, budget, runs, seed, ex, progress)
+    # Only now, with the fit done, are the years after --until looked at.
+    overrides = tuple(f"parameters.{k}.value={v!r}" for k, v in found["parameters"].items())
+    scores = {
+        label: api.compare_scenario(api.run_scenario(model, runs, seed, sets), until, placebo=False)
+        for label, sets in (("before", ()), ("after", overrides))
+    }
+    result = {
+        "scenario": model.name,
+        "until": until,
+        "parameters": found["parameters"],
+        "in_sample_fit": {"before": found["baseline_fit"], "after": found["fit"]},
+        "out_of_sample": {k: v["record"]["out_of_sample"] for k, v in scores.items()},
+        "in_sample": {k: v["record"]["in_sample"] for k, v in scores.items()},
+    }
+    if out is not None:
+        header = [
+            f"Fitted by parley calibrate {model.name} --until {until} --budget {budget} "
+            f"--runs {runs} --seed {seed}",
+            f"In-sample fit (to {until}): {found['baseline_fit']['fit']:.3f} before, "
+            f"{found['fit']['fit']:.3f} after.",
+        ]
+        cal.write_overlay(out, found["parameters"], header)
+    if format is TableOrJson.json:
+        print_json(result)
+        return
+    rows = [
+        {"": label, "fit to " + str(until): result["in_sample_fit"][label]["fit"],
+         "spearman to " + str(until): result["in_sample"][label]["spearman"],
+         "spearman after": result["out_of_sample"][label]["spearman"],
+         "sign agreement after": result["out_of_sample"][label]["sign_agreement"]}
+        for label in ("before", "after")
+    ]  # fmt: skip
+    console.print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
+    changed = pd.DataFrame(
+        [
+            {"parameter": k, "before": model.parameters[k].value, "after": v}
+            for k, v in found["parameters"].items()
+        ]
+    )
+    console.print(frame_table(changed.round(4), title="Parameters"))
