@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, get_args, get_type_hints
 
 import pandas as pd
 
 from parley.compare.placebo import Placebo, shift_shocks
-from parley.compare.record import compare_to_record
-from parley.errors import CorpusError, InputError, Location, QueryError
+from parley.compare.record import SCORE_NAMES, SCORES, compare_to_record, score_rows
+from parley.errors import CorpusError, InputError, Location, ParleyError, QueryError
 from parley.experiments.bargain import MODELS, BargainResult, bargain
 from parley.experiments.counterfactual import paired_differences
 from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
 from parley.experiments.executors import open_executor
+from parley.experiments.sensitivity import Sensitivity
 from parley.experiments.store import RunStore
 from parley.experiments.summary import summarize
 from parley.model.bargaining import EUOptions
@@ -32,33 +33,56 @@ from parley.scenario import load as _scenario
 from parley.scenario.schema import Scenario
 from parley.yamlfile import Problem as YamlProblem
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 __all__ = [
     "MODELS",
     "PLACEBO_YEARS",
+    "SCORES",
+    "SCORE_NAMES",
     "BargainResult",
+    "Calibration",
     "CheckReport",
     "EUOptions",
     "Execution",
+    "InputError",
+    "Location",
+    "ParleyError",
+    "RecordTables",
+    "Scenario",
+    "Sensitivity",
     "apply_overrides",
     "bargain",
+    "calibrate",
     "check_record",
     "check_scenario",
     "cite",
     "compare_scenario",
+    "corpus_texts",
     "counterfactual",
+    "describe_date",
     "eu_options",
     "frame_records",
     "list_scenarios",
     "load_record",
     "load_scenario",
     "placebo_runs",
+    "query_claims",
+    "query_events",
+    "read_params",
     "record_claims",
     "record_events",
     "record_index",
     "record_timeline",
     "report",
     "run_scenario",
+    "run_summary",
     "scenario_schema",
+    "score_rows",
+    "sensitivity",
+    "web_app",
+    "write_report",
 ]
 
 PathLike = Path | str
@@ -117,6 +141,29 @@ def record_events(
     return query.query_events(data, start=start, end=end, actor=actor, issue=issue)
 
 
+def query_events(
+    record: RecordTables,
+    start: str | None = None,
+    end: str | None = None,
+    actor: str | None = None,
+    issue: str | None = None,
+) -> pd.DataFrame:
+    """As ``record_events``, over a record already loaded by ``load_record``."""
+    return query.query_events(record, start=start, end=end, actor=actor, issue=issue)
+
+
+def query_claims(record: RecordTables) -> list[dict[str, Any]]:
+    """As ``record_claims``, over a record already loaded by ``load_record``."""
+    return query.claims_list(record)
+
+
+def describe_date(date: str) -> str:
+    """An EDTF date in words: ``March 1969``, ``c. 1969``, ``the 1960s``, ``by summer 1964``."""
+    from parley.record.dates import describe
+
+    return describe(date)
+
+
 def record_index(by: Period = "year", directory: PathLike | None = None) -> pd.DataFrame:
     """The record's PRC-USSR index per year, quarter or month, 1949-1991."""
     return query.record_index(load_record(directory), by=by)
@@ -143,6 +190,17 @@ def cite(
         raise QueryError(f"unknown source {source_id!r}", hint=f"one of {known}")
     text = provenance.read_source(Path(corpus), sources[source_id])
     return provenance.find_spans(text, source_id, words, sentence=sentence)
+
+
+def corpus_texts(record: RecordTables, corpus: PathLike) -> dict[str, str]:
+    """The text of each of the record's sources, by source id, read from the ``corpus``
+    folder once every passage's hash has been checked against it; the first problem
+    found (a missing text, a hash that does not match) is raised as a ParleyError."""
+    folder = Path(corpus)
+    problems = provenance.check_corpus(record.record, folder)
+    if problems:
+        raise ParleyError(str(problems[0].message), problems[0].location)
+    return {source.id: provenance.read_source(folder, source) for source in record.record.sources}
 
 
 def eu_options(**choices: Any) -> EUOptions:
@@ -178,6 +236,15 @@ def list_scenarios() -> list[dict[str, str]]:
         period = f"{scenario.start} to {scenario.end}, by {scenario.step}"
         rows.append({"name": name, "title": scenario.title, "period": period})
     return rows
+
+
+def read_params(path: PathLike, scenario: Scenario) -> tuple[str, ...]:
+    """A parameter overlay (as ``calibrate`` writes it), checked against the scenario's
+    ranges, as overrides: ``parameters.NAME.value=VALUE``, one per parameter."""
+    from parley.experiments.calibrate import read_overlay
+
+    values = read_overlay(Path(path), scenario)
+    return tuple(f"parameters.{name}.value={value!r}" for name, value in values.items())
 
 
 def scenario_schema() -> dict[str, Any]:
@@ -327,6 +394,130 @@ def counterfactual(
         "baseline": summarize(base),
         "intervention": summarize(changed),
     }
+
+
+def write_report(page: str, out: PathLike) -> None:
+    """Write a report's page to ``out``; the file is replaced only once it is complete."""
+    from parley.experiments.store import atomic_write
+
+    def write(path: str) -> None:
+        Path(path).write_text(page, encoding="utf-8")
+
+    atomic_write(Path(out), write)
+
+
+def _scenario_with(scenario: PathLike | Scenario, overrides: tuple[str, ...]) -> Scenario:
+    """A scenario (a built-in name, a file, or a Scenario) with ``overrides`` applied."""
+    model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return apply_overrides(model, overrides) if overrides else model
+
+
+def sensitivity(
+    scenario: PathLike | Scenario,
+    method: str = "morris",
+    names: Sequence[str] | None = None,
+    samples: int = 10,
+    runs: int = 50,
+    seed: int = 0,
+    overrides: tuple[str, ...] = (),
+    out: PathLike | None = None,
+    execution: Execution | None = None,
+) -> Sensitivity:
+    """Which parameters (``names``, or all) move the outputs most: Morris screening or
+    Sobol indices (SALib) over the parameters' documented ranges, ``runs`` runs per
+    sample. With ``out`` (a new or empty folder), the samples and indices are written
+    there as Parquet, and a plot as ``sensitivity.png``."""
+    from parley.experiments import sensitivity as sa
+    from parley.experiments.store import atomic_write, write_tables
+
+    folder = None if out is None else Path(out)
+    if folder is not None and folder.exists() and any(folder.iterdir()):
+        raise InputError("results are already there", Location(str(folder)), "a new --out folder")
+    model = _scenario_with(scenario, overrides)
+    how = execution or Execution()
+    with open_executor(how.workers, how.scheduler) as executor:
+        result = sa.sensitivity(model, method, names, samples, runs, seed, executor, how.progress)
+    if folder is not None:
+        write_tables({"samples": result.samples, "indices": result.indices}, folder)
+        atomic_write(folder / "sensitivity.png", lambda path: sa.plot(result, path))
+    return result
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What ``calibrate`` found: ``scenario`` is the scenario it fitted, with its
+    parameters as they were; ``summary`` holds ``scenario``, ``until``, the fitted
+    ``parameters``, the ``in_sample_fit`` before and after, and the ``in_sample`` and
+    ``out_of_sample`` scores against the record before and after."""
+
+    scenario: Scenario
+    summary: dict[str, Any]
+
+
+def calibrate(
+    scenario: PathLike | Scenario,
+    until: int,
+    budget: int = 40,
+    names: Sequence[str] | None = None,
+    runs: int = 50,
+    seed: int = 0,
+    overrides: tuple[str, ...] = (),
+    out: PathLike | None = None,
+    execution: Execution | None = None,
+) -> Calibration:
+    """Fit parameters (``names``, or all) to the record up to ``until`` only: ``budget``
+    Latin-hypercube samples of ``runs`` runs each. Only once the fit is done are the
+    years after ``until`` looked at, to score the scenario before and after the fit.
+    With ``out`` (a new file), the fitted parameters are written there as an overlay
+    that ``read_params`` reads."""
+    from parley.experiments import calibrate as cal
+
+    file = None if out is None else Path(out)
+    if file is not None and file.exists():
+        raise InputError("the file is already there", Location(str(file)), "a new --out file")
+    model = _scenario_with(scenario, overrides)
+    targets = cal.targets_until(model, load_record(), until)
+    how = execution or Execution()
+    with open_executor(how.workers, how.scheduler) as executor:
+        found = cal.calibrate(model, targets, names, budget, runs, seed, executor, how.progress)
+    fitted = tuple(f"parameters.{k}.value={v!r}" for k, v in found["parameters"].items())
+    scores = {
+        label: compare_scenario(run_scenario(model, runs, seed, sets), until, placebo=False)
+        for label, sets in (("before", ()), ("after", fitted))
+    }
+    summary = {
+        "scenario": model.name,
+        "until": until,
+        "parameters": found["parameters"],
+        "in_sample_fit": {"before": found["baseline_fit"], "after": found["fit"]},
+        "out_of_sample": {k: v["record"]["out_of_sample"] for k, v in scores.items()},
+        "in_sample": {k: v["record"]["in_sample"] for k, v in scores.items()},
+    }
+    if file is not None:
+        header = [
+            f"Fitted by parley calibrate {model.name} --until {until} --budget {budget} "
+            f"--runs {runs} --seed {seed}",
+            f"In-sample fit (to {until}): {found['baseline_fit']['fit']:.3f} before, "
+            f"{found['fit']['fit']:.3f} after.",
+        ]
+        cal.write_overlay(file, found["parameters"], header)
+    return Calibration(model, summary)
+
+
+def web_app(
+    corpus: PathLike | None = None, scenarios: PathLike | None = None, max_runs: int = 5000
+) -> FastAPI:
+    """The web app (an ASGI app, for uvicorn): the record explorer, the scenario explorer
+    and the what-if page, with the record (and the corpus texts, if given) loaded once,
+    the built-in scenarios and the ``*.yaml`` files of ``scenarios``, and at most
+    ``max_runs`` runs per request."""
+    from parley.web.app import Limits, create_app
+
+    return create_app(
+        None if corpus is None else Path(corpus),
+        None if scenarios is None else Path(scenarios),
+        Limits(max_runs=max_runs),
+    )
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

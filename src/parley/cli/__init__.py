@@ -10,8 +10,8 @@ from __future__ import annotations
 import typer
 from typer.exceptions import Abort, TyperException
 
+from parley.api import ParleyError
 from parley.cli import bargain, record, scenario, serve, simulate
-from parley.errors import ParleyError
 
 __all__ = ["app", "main"]
 

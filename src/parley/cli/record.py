@@ -12,7 +12,6 @@ from rich.table import Table
 
 from parley import api
 from parley.cli.shared import TableFormat, TableOrJson, console, frame_table, print_json, text
-from parley.record import dates
 
 __all__ = ["app"]
 
@@ -114,7 +113,7 @@ def record_events(
     for row in out.itertuples(index=False):
         source, target = text(row.source_actor), text(row.target_actor)
         who = f"{source} -> {target}" if target else source
-        when, headline = dates.describe(str(row.date)), text(row.headline)
+        when, headline = api.describe_date(str(row.date)), text(row.headline)
         table.add_row(when, headline, who, *map(text, (row.cameo, row.plover, row.goldstein)))
         table.add_row("", f"[dim]{text(row.summary)}[/dim]", "", "", "", "", text(row.claim))
     console.print(table)
@@ -185,7 +184,7 @@ def record_timeline(
         table.add_column(column, overflow="fold")
     for row in frame.itertuples(index=False):
         what = f"[bold]{text(row.headline)}[/bold]: {text(row.summary)}"
-        table.add_row(dates.describe(str(row.date)), what, text(row.claim))
+        table.add_row(api.describe_date(str(row.date)), what, text(row.claim))
     console.print(table)
 
 

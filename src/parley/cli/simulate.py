@@ -25,7 +25,6 @@ from parley.cli.shared import (
     progress_bar,
     text,
 )
-from parley.errors import InputError, Location
 
 __all__ = ["calibrate", "compare", "counterfactual", "report", "run", "sensitivity"]
 
@@ -47,18 +46,9 @@ def _model(
     scenario: str, params: Path | None, set_: list[str] | None
 ) -> tuple[Any, tuple[str, ...]]:
     """The scenario, and its overrides: the overlay's parameters, then each --set."""
-    from parley.experiments.calibrate import read_overlay
-
     model = api.load_scenario(scenario)
-    overlay = read_overlay(params, model) if params is not None else {}
-    overrides = tuple(f"parameters.{name}.value={value!r}" for name, value in overlay.items())
-    return model, overrides + tuple(set_ or ())
-
-
-def _applied(scenario: str, set_: list[str] | None) -> Any:
-    """The scenario with its --set overrides applied."""
-    model, overrides = _model(scenario, None, set_)
-    return api.apply_overrides(model, overrides) if overrides else model
+    overlay = api.read_params(params, model) if params is not None else ()
+    return model, overlay + tuple(set_ or ())
 
 
 def _names(params: str | None) -> list[str] | None:
@@ -88,7 +78,9 @@ def run(
 ) -> None:
     """Run a scenario: the relation by year, clashes, agreements and talks."""
     if resume and out is None:
-        raise InputError("--resume needs the --out folder to go on with", Location("--resume"))
+        raise api.InputError(
+            "--resume needs the --out folder to go on with", api.Location("--resume")
+        )
     model, overrides = _model(scenario, params, set_)
     with progress_bar(quiet, "chunks") as progress:
         how = execution(workers, scheduler, progress, out, resume)
@@ -225,9 +217,7 @@ def _score(value: float | None, digits: int = 2) -> str:
 def _show_eras(scores: dict[str, Any], title: str) -> None:
     """For each era, and in and out of sample, each score of the model beside the
     baselines' and the placebos', and how many of them the model beats."""
-    from parley.compare.record import SCORE_NAMES, SCORES, score_rows
-
-    rows = score_rows(scores)
+    rows = api.score_rows(scores)
     if not rows:
         console.print(f"{title}: no year of the index falls in the scenario's period.")
         return
@@ -236,15 +226,15 @@ def _show_eras(scores: dict[str, Any], title: str) -> None:
     for column in ("era", "score", "model", *rivals, "model beats"):
         table.add_column(column, justify="left" if column in ("era", "score") else "right")
     for row in rows:
-        place = SCORES.index(row["score"])
+        place = api.SCORES.index(row["score"])
         label = {0: row["span"], 1: f"  ({row['years']} years)"}.get(place, "")
         table.add_row(
             label,
-            SCORE_NAMES[row["score"]],
+            api.SCORE_NAMES[row["score"]],
             _score(row["model"]),
             *(_score(value) for value in row["others"].values()),
             f"{row['beats']} of {row['rivals']}",
-            end_section=place == len(SCORES) - 1,
+            end_section=place == len(api.SCORES) - 1,
         )
     console.print(table)
 
@@ -300,18 +290,10 @@ def sensitivity(
     ] = TableOrJson.table,
 ) -> None:
     """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
-    from parley.experiments import sensitivity as sa
-    from parley.experiments.executors import open_executor
-    from parley.experiments.store import atomic_write, write_tables
-
-    if out is not None and out.exists() and any(out.iterdir()):
-        raise InputError("results are already there", Location(str(out)), "a new --out folder")
-    model, names = _applied(scenario, set_), _names(params)
-    with progress_bar(quiet, "samples") as progress, open_executor(workers, scheduler) as executor:
-        result = sa.sensitivity(model, method.value, names, samples, runs, seed, executor, progress)
-    if out is not None:
-        write_tables({"samples": result.samples, "indices": result.indices}, out)
-        atomic_write(out / "sensitivity.png", lambda path: sa.plot(result, path))
+    sets, names = tuple(set_ or ()), _names(params)
+    with progress_bar(quiet, "samples") as progress:
+        how = execution(workers, scheduler, progress)
+        result = api.sensitivity(scenario, method.value, names, samples, runs, seed, sets, out, how)
     if format is TableOrJson.json:
         print_json({"method": result.method, "indices": result.indices.to_dict("records")})
         return
@@ -341,18 +323,12 @@ def report(
     """Write one self-contained HTML report: runs against the record, and --set's effect.
 
     The file is replaced only once the new report is complete."""
-    from parley.experiments.store import atomic_write
-
     model, overrides = _model(scenario, params, None)
     model = api.apply_overrides(model, overrides) if overrides else model
     with progress_bar(quiet, "chunks") as progress:
         how = execution(workers, scheduler, progress)
         page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
-
-    def write(path: str) -> None:
-        Path(path).write_text(page, encoding="utf-8")
-
-    atomic_write(out, write)
+    api.write_report(page, out)
     typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
 
 
@@ -377,37 +353,11 @@ def calibrate(
     ] = TableOrJson.table,
 ) -> None:
     """Fit parameters to the record up to --until; score the fit before and after it."""
-    from parley.experiments import calibrate as cal
-    from parley.experiments.executors import open_executor
-
-    if out is not None and out.exists():
-        raise InputError("the file is already there", Location(str(out)), "a new --out file")
-    model, names = _applied(scenario, set_), _names(params)
-    targets = cal.targets_until(model, api.load_record(), until)
-    with progress_bar(quiet, "parameter sets") as progress, open_executor(workers, scheduler) as ex:
-        found = cal.calibrate(model, targets, names, budget, runs, seed, ex, progress)
-    # Only now, with the fit done, are the years after --until looked at.
-    overrides = tuple(f"parameters.{k}.value={v!r}" for k, v in found["parameters"].items())
-    scores = {
-        label: api.compare_scenario(api.run_scenario(model, runs, seed, sets), until, placebo=False)
-        for label, sets in (("before", ()), ("after", overrides))
-    }
-    result = {
-        "scenario": model.name,
-        "until": until,
-        "parameters": found["parameters"],
-        "in_sample_fit": {"before": found["baseline_fit"], "after": found["fit"]},
-        "out_of_sample": {k: v["record"]["out_of_sample"] for k, v in scores.items()},
-        "in_sample": {k: v["record"]["in_sample"] for k, v in scores.items()},
-    }
-    if out is not None:
-        header = [
-            f"Fitted by parley calibrate {model.name} --until {until} --budget {budget} "
-            f"--runs {runs} --seed {seed}",
-            f"In-sample fit (to {until}): {found['baseline_fit']['fit']:.3f} before, "
-            f"{found['fit']['fit']:.3f} after.",
-        ]
-        cal.write_overlay(out, found["parameters"], header)
+    sets, names = tuple(set_ or ()), _names(params)
+    with progress_bar(quiet, "parameter sets") as progress:
+        how = execution(workers, scheduler, progress)
+        found = api.calibrate(scenario, until, budget, names, runs, seed, sets, out, how)
+    result = found.summary
     if format is TableOrJson.json:
         print_json(result)
         return
@@ -421,8 +371,8 @@ def calibrate(
     console.print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
     changed = pd.DataFrame(
         [
-            {"parameter": k, "before": model.parameters[k].value, "after": v}
-            for k, v in found["parameters"].items()
+            {"parameter": k, "before": found.scenario.parameters[k].value, "after": v}
+            for k, v in result["parameters"].items()
         ]
     )
     console.print(frame_table(changed.round(4), title="Parameters"))
