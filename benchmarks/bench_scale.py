@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from parley.api import Execution, load_scenario, run_scenario
+from parley.api import Execution, load_scenario, run
 
 
 def _seconds(runs: int, execution: Execution) -> float:
     start = time.perf_counter()
-    run_scenario(SCENARIO, runs, seed=0, chunk=1000, execution=execution)
+    run(SCENARIO, runs, seed=0, chunk=1000, execution=execution)
     return time.perf_counter() - start
 
 

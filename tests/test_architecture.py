@@ -1,7 +1,7 @@
 """The import graph follows the layers of DESIGN.md ("Architecture").
 
 Dependencies run one way: record/ and scenario/ (data) below model/, below experiments/,
-below compare/ and report/, below the one facade parley.api, below the faces (the
+below scoring/ and report/, below the one facade parley.api, below the faces (the
 command line and the web app), which import parley.api and nothing else of parley.
 Imports inside functions count: a lazy import is still a dependency.
 """
@@ -20,7 +20,7 @@ LAYERS = {
     "scenario": 1,
     "model": 2,
     "experiments": 3,
-    "compare": 4,
+    "scoring": 4,
     "report": 4,
     "api": 5,
     "cli": 6,

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.api import load_scenario, run_scenario
-from parley.compare import metrics
-from parley.compare.baselines import baselines
-from parley.compare.placebo import shift_date, shift_shocks
-from parley.compare.record import beats, score_rows
+from parley.api import load_scenario, run
 from parley.experiments.summary import yearly_model_index, yearly_relation
+from parley.scoring import metrics
+from parley.scoring.baselines import baselines
+from parley.scoring.placebo import shift_date, shift_shocks
+from parley.scoring.record import beats, score_rows
 
 from .conftest import run_parley
 from .strategies import ensemble_values, year_distributions
@@ -174,11 +174,11 @@ def test_a_placebo_that_drops_a_needed_succession_says_so() -> None:
 
 
 def test_the_model_index_has_each_run_for_each_year_of_the_counterpart() -> None:
-    ensemble = run_scenario("sino-soviet", runs=4, seed=2)
+    ensemble = run("sino-soviet", runs=4, seed=2)
     index = yearly_model_index(ensemble)
     assert list(index) == list(yearly_relation(ensemble))
     assert all(values.shape == (4,) and np.isfinite(values).all() for values in index.values())
-    again = yearly_model_index(run_scenario("sino-soviet", runs=4, seed=2))
+    again = yearly_model_index(run("sino-soviet", runs=4, seed=2))
     assert all(np.array_equal(again[year], values) for year, values in index.items())
 
 
@@ -325,8 +325,8 @@ def test_a_forecast_past_the_record_gets_only_its_outcomes() -> None:
 def test_a_bad_external_index_is_refused_on_its_line(
     tmp_path: Path, text: str, line: int, message: str
 ) -> None:
-    from parley.compare.record import read_external_index
     from parley.errors import InputError
+    from parley.scoring.record import read_external_index
 
     path = tmp_path / "index.csv"
     path.write_text(text, encoding="utf-8")

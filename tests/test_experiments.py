@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from parley.api import Execution, load_scenario, run_scenario
+from parley.api import Execution, load_scenario, run
 
 from .conftest import run_parley
 
@@ -25,15 +25,15 @@ def _tables(folder: Path) -> dict[str, pd.DataFrame]:
 def test_serial_local_processes_and_dask_give_equal_tables() -> None:
     from distributed import LocalCluster
 
-    serial = run_scenario(SCENARIO, 48, 5, chunk=12).tables()
-    local = run_scenario(SCENARIO, 48, 5, chunk=12, execution=Execution(workers=2)).tables()
+    serial = run(SCENARIO, 48, 5, chunk=12).tables()
+    local = run(SCENARIO, 48, 5, chunk=12, execution=Execution(workers=2)).tables()
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        dask = run_scenario(
+        dask = run(
             SCENARIO, 48, 5, chunk=12, execution=Execution(scheduler=cluster.scheduler_address)
         ).tables()
-    one_chunk = run_scenario(SCENARIO, 48, 5).tables()
+    one_chunk = run(SCENARIO, 48, 5).tables()
     for name, table in serial.items():
         for other in (local, dask, one_chunk):
             pd.testing.assert_frame_equal(table, other[name])
@@ -87,7 +87,7 @@ def test_a_killed_run_resumes_to_the_uninterrupted_result(tmp_path: Path) -> Non
 
 def test_the_catalog_records_each_chunk(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_scenario(SCENARIO, 30, 2, chunk=10, execution=Execution(out=out), overrides=())
+    run(SCENARIO, 30, 2, chunk=10, execution=Execution(out=out), overrides=())
     with duckdb.connect(str(out / "catalog.duckdb"), read_only=True) as con:
         attempt = con.execute(
             "SELECT scenario, seed, runs, chunk_size, status, parley_version FROM attempts"

@@ -52,7 +52,10 @@ def test_every_parameter_is_documented_with_its_default_and_range() -> None:
     rows = [line for line in page.splitlines() if line.startswith("| `")]
     assert len(rows) == len(SPECS)
     for name, spec in SPECS.items():
-        assert f"| `{name}` | {spec.default:g} | {spec.low:g} to {spec.high:g} | {spec.meaning} |" in page
+        assert (
+            f"| `{name}` | {spec.default:g} | {spec.low:g} to {spec.high:g} | {spec.meaning} |"
+            in page
+        )
 
 
 def test_the_built_in_scenarios_write_no_parameter() -> None:

@@ -107,10 +107,10 @@ def _negated_after(ensemble, year: int):  # type: ignore[no-untyped-def]
 
 
 def test_the_fit_ignores_model_years_after_the_cut() -> None:
-    from parley.api import run_scenario
+    from parley.api import run
 
     targets = cal.targets_until(SCENARIO, load_record(), 1965)
-    ensemble = run_scenario(SCENARIO, 10, 3)
+    ensemble = run(SCENARIO, 10, 3)
     assert cal.fit(ensemble, targets) == cal.fit(_negated_after(ensemble, 1965), targets)
     # ... and does see the years up to it: the same change from 1955 on moves the fit.
     assert cal.fit(ensemble, targets) != cal.fit(_negated_after(ensemble, 1955), targets)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.api import load_scenario, run_scenario
+from parley.api import load_scenario, run
 from parley.errors import InputError
 from parley.experiments.ensemble import apply_overrides
 from parley.model import behaviour
@@ -31,15 +31,15 @@ def test_same_seed_gives_identical_json(parley_cli) -> None:
 
 
 def test_one_chunk_equals_four_chunks() -> None:
-    whole = run_scenario(SCENARIO, runs=40, seed=3)
-    split = run_scenario(SCENARIO, runs=40, seed=3, chunk=10)
+    whole = run(SCENARIO, runs=40, seed=3)
+    split = run(SCENARIO, runs=40, seed=3, chunk=10)
     for name in whole.outputs.__dataclass_fields__:
         assert np.array_equal(getattr(whole.outputs, name), getattr(split.outputs, name)), name
 
 
 def test_a_run_does_not_depend_on_the_number_of_runs() -> None:
-    few = run_scenario(SCENARIO, runs=5, seed=9)
-    many = run_scenario(SCENARIO, runs=30, seed=9)
+    few = run(SCENARIO, runs=5, seed=9)
+    many = run(SCENARIO, runs=30, seed=9)
     assert np.array_equal(few.outputs.relation, many.outputs.relation[:5])
 
 
@@ -51,7 +51,7 @@ def test_outputs_stay_in_range_for_any_documented_parameters(data: st.DataObject
     for name in chosen:
         value = data.draw(st.floats(SPECS[name].low, SPECS[name].high, allow_nan=False))
         overrides.append(f"parameters.{name}.value={value!r}")
-    out = run_scenario(SCENARIO, runs=4, seed=1, overrides=tuple(overrides)).outputs
+    out = run(SCENARIO, runs=4, seed=1, overrides=tuple(overrides)).outputs
     for name in ("relation", "behaviour", "political", "functional", "goldstein"):
         assert np.isfinite(getattr(out, name)).all(), name
     for name, low, high in (
@@ -85,7 +85,7 @@ def test_identical_stances_give_no_strain(position: float, saliences: list[float
         for issue in leader.stances:
             overrides.append(f"leaders.{leader.id}.stances.{issue}={position!r}")
     scenario = apply_overrides(SCENARIO, overrides).model_copy(update={"shocks": ()})
-    out = run_scenario(scenario, runs=3, seed=2).outputs
+    out = run(scenario, runs=3, seed=2).outputs
     assert not out.rung.any()
     assert not out.running.any()
     assert (out.settled_at < 0).all()
@@ -121,16 +121,14 @@ def test_without_reciprocity_or_coupling_the_directions_are_independent() -> Non
     overrides = [f"parameters.{name}.value={value}" for name, value in off.items()]
     calm = apply_overrides(SCENARIO, overrides).model_copy(update={"shocks": ()})
     moved = apply_overrides(calm, ["actors.ussr-government.stances.ideology.salience=0.05"])
-    first = run_scenario(calm, runs=5, seed=3).outputs.behaviour
-    second = run_scenario(moved, runs=5, seed=3).outputs.behaviour
+    first = run(calm, runs=5, seed=3).outputs.behaviour
+    second = run(moved, runs=5, seed=3).outputs.behaviour
     assert np.array_equal(first[..., 0], second[..., 0])
     assert not np.array_equal(first[..., 1], second[..., 1])
 
 
 def test_overrides_change_inputs(parley_cli) -> None:
-    calm = run_scenario(
-        SCENARIO, runs=50, seed=1, overrides=("parameters.incident-hazard=0",)
-    )
+    calm = run(SCENARIO, runs=50, seed=1, overrides=("parameters.incident-hazard=0",))
     assert not calm.outputs.rung.any()
     moved = apply_overrides(SCENARIO, ["shocks.mao-remarks-1964.value=60"])
     assert next(s for s in moved.shocks if s.id == "mao-remarks-1964").value == 60
@@ -292,7 +290,7 @@ def test_a_leader_shock_brings_the_leaders_stances_from_its_date() -> None:
         state="ussr", leader="gorbachev",
     )  # fmt: skip
     changed = SCENARIO.model_copy(update={"shocks": (*SCENARIO.shocks, shock)})
-    before, after = run_scenario(SCENARIO, runs=5, seed=1), run_scenario(changed, runs=5, seed=1)
+    before, after = run(SCENARIO, runs=5, seed=1), run(changed, runs=5, seed=1)
     years = np.array([d.year for d in before.inputs.steps])
     ussr, ideology = before.inputs.states.index("ussr"), before.inputs.issues.index("ideology")
     was, now = before.outputs.positions, after.outputs.positions
@@ -335,8 +333,8 @@ def test_successors_inherit_positions_issues_and_the_relation() -> None:
     from parley.model.simulate import compile_inputs
 
     whole, split = (
-        run_scenario(SCENARIO, runs=20, seed=4),
-        run_scenario(_split("1975"), runs=20, seed=4),
+        run(SCENARIO, runs=20, seed=4),
+        run(_split("1975"), runs=20, seed=4),
     )
     inputs = compile_inputs(_split("1975"))
     t = [d.year for d in inputs.steps].index(1975)

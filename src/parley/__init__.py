@@ -10,7 +10,7 @@ from parley.api import (
     load_record,
     load_scenario,
     report,
-    run_scenario,
+    run,
 )
 from parley.errors import ParleyError
 
@@ -23,6 +23,6 @@ __all__ = [
     "load_record",
     "load_scenario",
     "report",
-    "run_scenario",
+    "run",
 ]
 __version__ = "0.1.0"

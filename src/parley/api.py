@@ -11,13 +11,11 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, get_args, get_type_hints
 
 import pandas as pd
 
-from parley.compare.placebo import Placebo, shift_shocks
-from parley.compare.record import compare_to_record
-from parley.errors import CorpusError, InputError, Location, QueryError
+from parley.errors import CorpusError, InputError, Location, ParleyError, QueryError
 from parley.experiments.bargain import MODELS, BargainResult, bargain
 from parley.experiments.counterfactual import paired_differences
 from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
@@ -33,23 +31,39 @@ from parley.record.load import Problem
 from parley.record.query import Period, RecordTables
 from parley.scenario import load as _scenario
 from parley.scenario.schema import Scenario
+from parley.scoring.placebo import Placebo, shift_shocks
+from parley.scoring.record import SCORE_NAMES, SCORES, compare_to_record, score_rows
 from parley.yamlfile import Problem as YamlProblem
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = [
     "MODELS",
     "PLACEBO_YEARS",
+    "SCORES",
+    "SCORE_NAMES",
     "BargainResult",
+    "Calibration",
     "CheckReport",
     "EUOptions",
     "Execution",
+    "InputError",
+    "Location",
+    "ParleyError",
+    "RecordTables",
+    "Scenario",
+    "Sensitivity",
     "apply_overrides",
     "bargain",
     "calibrate",
     "check_record",
     "check_scenario",
     "cite",
-    "compare_scenario",
+    "compare",
+    "corpus_texts",
     "counterfactual",
+    "describe_date",
     "describe_source",
     "eu_options",
     "frame_records",
@@ -57,18 +71,24 @@ __all__ = [
     "load_record",
     "load_scenario",
     "new_scenario",
-    "parameter_overrides",
     "parameters",
     "placebo_runs",
+    "query_claims",
+    "query_events",
+    "read_params",
     "record_claims",
     "record_events",
     "record_index",
     "record_timeline",
     "report",
-    "run_scenario",
+    "run",
+    "run_summary",
     "scenario_record",
     "scenario_schema",
+    "score_rows",
     "sensitivity",
+    "web_app",
+    "write_report",
 ]
 
 PathLike = Path | str
@@ -130,6 +150,29 @@ def record_events(
     """Events overlapping ``[start, end]`` (EDTF), optionally by actor and issue."""
     data = load_record(directory)
     return query.query_events(data, start=start, end=end, actor=actor, issue=issue)
+
+
+def query_events(
+    record: RecordTables,
+    start: str | None = None,
+    end: str | None = None,
+    actor: str | None = None,
+    issue: str | None = None,
+) -> pd.DataFrame:
+    """As ``record_events``, over a record already loaded by ``load_record``."""
+    return query.query_events(record, start=start, end=end, actor=actor, issue=issue)
+
+
+def query_claims(record: RecordTables) -> list[dict[str, Any]]:
+    """As ``record_claims``, over a record already loaded by ``load_record``."""
+    return query.claims_list(record)
+
+
+def describe_date(date: str) -> str:
+    """An EDTF date in words: ``March 1969``, ``c. 1969``, ``the 1960s``, ``by summer 1964``."""
+    from parley.record.dates import describe
+
+    return describe(date)
 
 
 def record_index(by: Period = "year", directory: PathLike | None = None) -> pd.DataFrame:
@@ -195,8 +238,22 @@ def new_scenario(path: PathLike) -> Path:
     if not target.parent.is_dir():
         raise InputError("no such folder", Location(str(target.parent)), "an existing folder")
     text = files("parley").joinpath("data", "templates", "new-scenario.yaml").read_text("utf-8")
-    atomic_write(target, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
+    def write(temporary: str) -> None:
+        Path(temporary).write_text(text, encoding="utf-8")
+
+    atomic_write(target, write)
     return target
+
+
+def corpus_texts(record: RecordTables, corpus: PathLike) -> dict[str, str]:
+    """The text of each of the record's sources, by source id, read from the ``corpus``
+    folder once every passage's hash has been checked against it; the first problem
+    found (a missing text, a hash that does not match) is raised as a ParleyError."""
+    folder = Path(corpus)
+    problems = provenance.check_corpus(record.record, folder)
+    if problems:
+        raise ParleyError(str(problems[0].message), problems[0].location)
+    return {source.id: provenance.read_source(folder, source) for source in record.record.sources}
 
 
 def eu_options(**choices: Any) -> EUOptions:
@@ -215,7 +272,8 @@ def eu_options(**choices: Any) -> EUOptions:
 
 
 def load_scenario(scenario: PathLike) -> Scenario:
-    """A built-in scenario by name (``parley scenarios`` lists them) or a scenario file, validated."""
+    """A built-in scenario by name (``parley scenarios`` lists them) or a scenario file,
+    validated."""
     return _scenario.load_scenario(scenario)
 
 
@@ -256,7 +314,7 @@ class Execution:
     progress: Callable[[int, int], None] | None = None
 
 
-def run_scenario(
+def run(
     scenario: PathLike | Scenario,
     runs: int = 100,
     seed: int = 0,
@@ -283,7 +341,7 @@ PLACEBO_YEARS = (-5, 5)
 """How far the placebo moves every shock, each way."""
 
 
-def compare_scenario(
+def compare(
     ensemble: Ensemble,
     calibrate_until: int | None = None,
     index: PathLike | None = None,
@@ -294,7 +352,7 @@ def compare_scenario(
     """Score an ensemble against its scenario's record, beside naive baselines and (unless
     ``placebo`` is False) the placebo: the scenario with every shock moved five years
     earlier and later, run with the same runs and seed (``chunk`` and ``execution`` as
-    for ``run_scenario``). The model's yearly index per era, in and out of sample (split
+    for ``run``). The model's yearly index per era, in and out of sample (split
     at ``calibrate_until``, by default the scenario's), and the dated outcomes; with
     ``index``, against the user's series too. A scenario with no record has ``"record"``
     None, and only ``index`` is scored."""
@@ -317,7 +375,7 @@ def placebo_runs(
         if shifted.problem is not None:
             found.append((shifted, None))
             continue
-        found.append((shifted, run_scenario(shifted.scenario, runs, ensemble.seed, (), chunk, how)))
+        found.append((shifted, run(shifted.scenario, runs, ensemble.seed, (), chunk, how)))
     return found
 
 
@@ -332,10 +390,10 @@ def report(
 ) -> str:
     """The self-contained HTML report of a scenario: its runs against the record and, with
     ``overrides``, the counterfactual on paired seeds."""
-    from parley.compare.record import read_external_index, yearly_index
     from parley.report.html import ReportInputs, render
+    from parley.scoring.record import read_external_index, yearly_index
 
-    base = run_scenario(scenario, runs, seed, (), chunk, execution)
+    base = run(scenario, runs, seed, (), chunk, execution)
     record = scenario_record(base.scenario)
     scores = None
     if record is not None or index is not None:
@@ -343,7 +401,7 @@ def report(
         scores = compare_to_record(base, record, index=index, placebos=placebos)
     intervention = differences = None
     if overrides:
-        intervention = run_scenario(base.scenario, runs, seed, overrides, chunk, execution)
+        intervention = run(base.scenario, runs, seed, overrides, chunk, execution)
         differences = paired_differences(base, intervention)
     return render(
         ReportInputs(
@@ -373,8 +431,8 @@ def counterfactual(
         raise InputError(
             "a counterfactual needs at least one --set", Location("--set"), "PATH=VALUE"
         )
-    base = run_scenario(scenario, runs, seed, (), chunk, execution)
-    changed = run_scenario(base.scenario, runs, seed, overrides, chunk, execution)
+    base = run(scenario, runs, seed, (), chunk, execution)
+    changed = run(base.scenario, runs, seed, overrides, chunk, execution)
     return {
         "scenario": base.scenario.name,
         "runs": runs,
@@ -395,11 +453,22 @@ def parameters() -> pd.DataFrame:
     )
 
 
-def parameter_overrides(path: PathLike) -> tuple[str, ...]:
-    """A parameter overlay (as ``calibrate`` writes) as overrides: ``parameters.NAME=VALUE``."""
+def read_params(path: PathLike) -> tuple[str, ...]:
+    """A parameter overlay (as ``calibrate`` writes it), each value checked against its
+    documented range, as overrides: ``parameters.NAME=VALUE``, one per parameter."""
     from parley.experiments.calibrate import read_overlay
 
     return tuple(f"parameters.{k}={v!r}" for k, v in read_overlay(Path(path)).items())
+
+
+def write_report(page: str, out: PathLike) -> None:
+    """Write a report's page to ``out``; the file is replaced only once it is complete."""
+    from parley.experiments.store import atomic_write
+
+    def write(path: str) -> None:
+        Path(path).write_text(page, encoding="utf-8")
+
+    atomic_write(Path(out), write)
 
 
 def sensitivity(
@@ -410,74 +479,91 @@ def sensitivity(
     runs: int = 50,
     seed: int = 0,
     overrides: Sequence[str] = (),
+    out: PathLike | None = None,
     execution: Execution | None = None,
 ) -> Sensitivity:
-    """Which parameters move the outputs most: Morris screening or Sobol indices (SALib),
-    each sample measured against the scenario's record (``compare.fit.sample_metrics``).
-
-    With ``execution.out``, the samples and indices are written there as Parquet tables,
-    with a figure, ``sensitivity.png``.
-    """
-    from parley.compare.fit import sample_metrics
-    from parley.compare.record import yearly_index
+    """Which parameters (``names``, or all) move the outputs most: Morris screening or
+    Sobol indices (SALib) over the parameters' documented ranges, ``runs`` runs per
+    sample, each measured against the scenario's record (``compare.fit.sample_metrics``).
+    With ``out`` (a new or empty folder), the samples and indices are written there as
+    Parquet, and a figure as ``sensitivity.png``."""
     from parley.experiments import sensitivity as sa
     from parley.experiments.store import atomic_write, write_tables
+    from parley.scoring.fit import sample_metrics
+    from parley.scoring.record import yearly_index
 
-    how = execution or Execution()
-    _refuse_full(how.out)
+    folder = None if out is None else Path(out)
+    if folder is not None and folder.exists() and any(folder.iterdir()):
+        raise InputError("results are already there", Location(str(folder)), "a new --out folder")
     model = _scenario_with(scenario, overrides)
     record = scenario_record(model)
     observed = {} if record is None else yearly_index(record, model)
     measure = functools.partial(sample_metrics, observed=observed)
+    how = execution or Execution()
     with open_executor(how.workers, how.scheduler) as executor:
         result = sa.sensitivity(
             model, measure, method, names, samples, runs, seed, executor, how.progress
         )
-    if how.out is not None:
+    if folder is not None:
         from parley.report.figures import sensitivity_figure
 
-        write_tables({"samples": result.samples, "indices": result.indices}, how.out)
-        atomic_write(how.out / "sensitivity.png", lambda p: sensitivity_figure(result, p))
+        write_tables({"samples": result.samples, "indices": result.indices}, folder)
+        atomic_write(folder / "sensitivity.png", lambda path: sensitivity_figure(result, path))
     return result
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What ``calibrate`` found: ``scenario`` is the scenario it fitted, with its
+    parameters as they were; ``summary`` holds ``scenario``, ``until``, the fitted
+    ``parameters`` and their values ``before``, the ``in_sample_fit`` before and after,
+    and the ``in_sample`` and ``out_of_sample`` scores against the record before and
+    after."""
+
+    scenario: Scenario
+    summary: dict[str, Any]
 
 
 def calibrate(
     scenario: PathLike | Scenario,
     until: int,
-    names: Sequence[str] | None = None,
     budget: int = 40,
+    names: Sequence[str] | None = None,
     runs: int = 50,
     seed: int = 0,
     overrides: Sequence[str] = (),
+    out: PathLike | None = None,
     execution: Execution | None = None,
-    overlay: PathLike | None = None,
-) -> dict[str, Any]:
-    """Fit parameters to the scenario's record up to ``until``, then score the fit before
-    and after, in and out of sample. The fit sees only the record cut at ``until``
-    (``compare.fit.targets_until``); the years after it are looked at only once the fit is
-    done. With ``overlay``, the fitted values are written there for ``--params``."""
-    from parley.compare.fit import fit, targets_until
+) -> Calibration:
+    """Fit parameters (``names``, or all) to the scenario's record up to ``until`` only:
+    ``budget`` Latin-hypercube samples of ``runs`` runs each, scored by
+    ``compare.fit.fit`` on the record cut at ``until``. Only once the fit is done are the
+    years after ``until`` looked at, to score the scenario before and after the fit.
+    With ``out`` (a new file), the fitted parameters are written there as an overlay
+    that ``read_params`` reads."""
     from parley.experiments import calibrate as cal
+    from parley.scoring.fit import fit, targets_until
 
+    file = None if out is None else Path(out)
+    if file is not None and file.exists():
+        raise InputError("the file is already there", Location(str(file)), "a new --out file")
     model = _scenario_with(scenario, overrides)
     record = scenario_record(model)
     if record is None:
         raise InputError(
-            "the scenario names no record to calibrate to", Location("record"), "a record"
+            "the scenario names no record to calibrate to", Location(model.name, field="record")
         )
-    if overlay is not None and Path(overlay).exists():
-        raise InputError("the file is already there", Location(str(overlay)), "a new --out file")
-    how = execution or Execution()
     score = functools.partial(fit, targets=targets_until(model, record, until))
+    how = execution or Execution()
     with open_executor(how.workers, how.scheduler) as executor:
         found = cal.calibrate(model, score, names, budget, runs, seed, executor, how.progress)
     fitted = tuple(f"parameters.{k}={v!r}" for k, v in found["parameters"].items())
     scores = {
-        label: compare_scenario(run_scenario(model, runs, seed, sets), until, placebo=False)
+        label: compare(run(model, runs, seed, sets), until, placebo=False)
         for label, sets in (("before", ()), ("after", fitted))
     }
     before = Params.from_scenario(model).values()
-    result = {
+    summary = {
         "scenario": model.name,
         "until": until,
         "parameters": found["parameters"],
@@ -486,25 +572,37 @@ def calibrate(
         "out_of_sample": {k: v["record"]["out_of_sample"] for k, v in scores.items()},
         "in_sample": {k: v["record"]["in_sample"] for k, v in scores.items()},
     }
-    if overlay is not None:
+    if file is not None:
         header = [
             f"Fitted by parley calibrate {model.name} --until {until} --budget {budget} "
             f"--runs {runs} --seed {seed}",
             f"In-sample fit (to {until}): {found['baseline_fit']['fit']:.3f} before, "
             f"{found['fit']['fit']:.3f} after.",
         ]
-        cal.write_overlay(Path(overlay), found["parameters"], header)
-    return result
+        cal.write_overlay(file, found["parameters"], header)
+    return Calibration(model, summary)
 
 
 def _scenario_with(scenario: PathLike | Scenario, overrides: Sequence[str]) -> Scenario:
+    """A scenario (a built-in name, a file, or a Scenario) with ``overrides`` applied."""
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     return apply_overrides(model, overrides) if overrides else model
 
 
-def _refuse_full(out: Path | None) -> None:
-    if out is not None and out.exists() and any(out.iterdir()):
-        raise InputError("results are already there", Location(str(out)), "a new --out folder")
+def web_app(
+    corpus: PathLike | None = None, scenarios: PathLike | None = None, max_runs: int = 5000
+) -> FastAPI:
+    """The web app (an ASGI app, for uvicorn): the record explorer, the scenario explorer
+    and the what-if page, with the record (and the corpus texts, if given) loaded once,
+    the built-in scenarios and the ``*.yaml`` files of ``scenarios``, and at most
+    ``max_runs`` runs per request."""
+    from parley.web.app import Limits, create_app
+
+    return create_app(
+        None if corpus is None else Path(corpus),
+        None if scenarios is None else Path(scenarios),
+        Limits(max_runs=max_runs),
+    )
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 The search is plain: ``budget`` Latin-hypercube samples over the documented ranges, plus
 the scenario's own values, each an ensemble of ``runs`` runs from the same seed; the best
-fit wins. What a fit is comes from the caller (``parley.compare.fit.fit`` on the record
+fit wins. What a fit is comes from the caller (``parley.scoring.fit.fit`` on the record
 cut at a year, ``Targets``), so that calibration sees nothing after the cut.
 """
 
@@ -42,7 +42,7 @@ def calibrate(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Search the parameters for the best fit, by ``score``'s ``"fit"`` (higher is better:
-    ``parley.compare.fit.fit`` on the record cut at a year); report every candidate tried."""
+    ``parley.scoring.fit.fit`` on the record cut at a year); report every candidate tried."""
     from SALib.sample import latin
 
     if budget < 1:

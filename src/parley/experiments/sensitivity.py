@@ -3,7 +3,7 @@
 Parameters vary over their documented ranges (``parley.scenario.parameters.SPECS``).
 Every sample is an ensemble of ``runs`` runs from the same seed (common random numbers),
 so differences between samples come from the parameters, not from the draws. What is
-measured on each sample is the caller's ``measure`` (``parley.compare.fit.sample_metrics``
+measured on each sample is the caller's ``measure`` (``parley.scoring.fit.sample_metrics``
 for the record's measures): a function of the ensemble, which must pickle so that a
 sample can run in another process.
 """

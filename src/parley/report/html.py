@@ -191,7 +191,7 @@ def _outcomes(inputs: ReportInputs) -> str:
 
 
 def _validation(inputs: ReportInputs) -> str:
-    from parley.compare.record import score_rows
+    from parley.scoring.record import score_rows
 
     if inputs.scores is None:
         return _NO_RECORD
@@ -210,7 +210,7 @@ def _validation(inputs: ReportInputs) -> str:
 
 def _record_scores(record: dict[str, Any], cut: int) -> list[str]:
     """The scores against the record, in words and tables."""
-    from parley.compare.record import SCORE_NAMES, score_rows
+    from parley.scoring.record import SCORE_NAMES, score_rows
 
     parts = [f"<p>{escape(_in_words(record, cut))}</p>"]
     rows = score_rows(record)
@@ -262,7 +262,7 @@ def _record_scores(record: dict[str, Any], cut: int) -> list[str]:
 
 def _in_words(scores: dict[str, Any], cut: int, whose: str = "the record's") -> str:
     """The whole period's scores, the baselines' and the placebos', in sentences."""
-    from parley.compare.record import beats
+    from parley.scoring.record import beats
 
     if not scores["years"]:
         return (

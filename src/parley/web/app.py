@@ -19,7 +19,7 @@ import asyncio
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,9 +30,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley import api
-from parley.errors import ParleyError
-from parley.record import dates, provenance, query
-from parley.scenario.schema import Scenario
+from parley.api import ParleyError
+
+if TYPE_CHECKING:
+    from parley.api import RecordTables, Scenario
 
 __all__ = ["Limits", "create_app"]
 
@@ -68,7 +69,7 @@ class Problem(BaseModel):
 
 @dataclass
 class _State:
-    record: query.RecordTables
+    record: RecordTables
     scenarios: dict[str, Scenario]
     texts: dict[str, str] = field(default_factory=dict)
 
@@ -90,10 +91,7 @@ def create_app(
     record = api.load_record()
     state = _State(record, _scenarios(scenario_folder))
     if corpus is not None:
-        problems = provenance.check_corpus(record.record, Path(corpus))
-        if problems:
-            raise ParleyError(str(problems[0].message), problems[0].location)
-        state.texts = {s.id: provenance.read_source(Path(corpus), s) for s in record.record.sources}
+        state.texts = api.corpus_texts(record, corpus)
     slots = asyncio.Semaphore(limits.max_concurrent)
     app = FastAPI(
         title="parley",
@@ -179,10 +177,10 @@ def create_app(
         """Events overlapping [from, to] (EDTF), by actor and issue, each with its date in
         words (``when``) and, when the server was started with a corpus, the quoted text
         of each passage (``quotes``)."""
-        frame = query.query_events(state.record, start=start, end=end, actor=actor, issue=issue)
+        frame = api.query_events(state.record, start, end, actor, issue)
         rows = api.frame_records(frame)
         for row in rows:
-            row["when"] = dates.describe(row["date"])
+            row["when"] = api.describe_date(row["date"])
             row["quotes"] = (
                 [_quote(state.texts, key) for key in row["passages"]] if state.texts else None
             )
@@ -193,7 +191,7 @@ def create_app(
         issue: Annotated[str | None, Query(max_length=64)] = None,
     ) -> list[dict[str, Any]]:
         """Contested claims, each with its alternatives and who holds them."""
-        found = query.claims_list(state.record)
+        found = api.query_claims(state.record)
         return [c for c in found if issue is None or issue in c.get("issues", [])]
 
     @app.post("/api/runs")
@@ -203,7 +201,7 @@ def create_app(
         scenario = scenario_of(request.scenario)
 
         def work() -> dict[str, Any]:
-            ensemble = api.run_scenario(scenario, request.runs, request.seed, tuple(request.set))
+            ensemble = api.run(scenario, request.runs, request.seed, tuple(request.set))
             return api.run_summary(ensemble)
 
         result: dict[str, Any] = await bounded(work)
@@ -217,8 +215,8 @@ def create_app(
         scenario = scenario_of(request.scenario)
 
         def work() -> dict[str, Any]:
-            ensemble = api.run_scenario(scenario, request.runs, request.seed, tuple(request.set))
-            return {"summary": api.run_summary(ensemble), "scores": api.compare_scenario(ensemble)}
+            ensemble = api.run(scenario, request.runs, request.seed, tuple(request.set))
+            return {"summary": api.run_summary(ensemble), "scores": api.compare(ensemble)}
 
         result: dict[str, Any] = await bounded(work)
         return result

@@ -18,9 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parley.compare import metrics
-from parley.compare.baselines import BASELINES, baselines
-from parley.compare.placebo import Placebo
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import Ensemble
 from parley.experiments.summary import (
@@ -32,6 +29,9 @@ from parley.record import dates as _dates
 from parley.record import query
 from parley.record.query import RecordTables
 from parley.scenario.schema import Scenario
+from parley.scoring import metrics
+from parley.scoring.baselines import BASELINES, baselines
+from parley.scoring.placebo import Placebo
 
 __all__ = [
     "SCORES",

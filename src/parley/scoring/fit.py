@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from parley.compare import metrics
-from parley.compare.record import full_years, span_scores, yearly_index
 from parley.experiments.ensemble import Ensemble
 from parley.experiments.summary import outcome_years, yearly_model_index
 from parley.record import dates
 from parley.record.query import RecordTables
 from parley.scenario.schema import Scenario
+from parley.scoring import metrics
+from parley.scoring.record import full_years, span_scores, yearly_index
 
 __all__ = ["Targets", "fit", "sample_metrics", "targets_until"]
 

@@ -1,0 +1,53 @@
+"""The ``parley`` command: parse, call :mod:`parley.api`, format. No logic of its own.
+
+One module per group of commands: :mod:`~parley.cli.record`, :mod:`~parley.cli.scenario`,
+:mod:`~parley.cli.simulate`, :mod:`~parley.cli.bargain` and :mod:`~parley.cli.serve`; what
+they share (formats, tables, JSON, the progress bar) is in :mod:`~parley.cli.shared`.
+"""
+
+from __future__ import annotations
+
+import typer
+from typer.exceptions import Abort, TyperException
+
+from parley.api import ParleyError
+from parley.cli import bargain, record, scenario, serve, simulate
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="parley",
+    help="Model how states negotiate and how their relations rise and fall, "
+    "held against the cited record.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(record.app, name="record")
+app.add_typer(scenario.app, name="scenario")
+
+# The commands, in the order that ``parley --help`` lists them.
+app.command("scenarios")(scenario.scenarios)
+app.command("run")(simulate.run)
+app.command("counterfactual")(simulate.counterfactual)
+app.command("compare")(simulate.compare)
+app.command("sensitivity")(simulate.sensitivity)
+app.command("report")(simulate.report)
+app.command("serve")(serve.serve)
+app.command("calibrate")(simulate.calibrate)
+app.command("bargain")(bargain.bargain)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; a ParleyError or a usage error is one line and exit status 2."""
+    try:
+        code = app(args=argv, prog_name="parley", standalone_mode=False)
+    except ParleyError as exc:
+        typer.echo(f"parley: error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except TyperException as exc:  # a usage error: unknown option, bad value
+        typer.echo(f"parley: error: {exc.format_message()}", err=True)
+        raise SystemExit(2) from None
+    except Abort:
+        raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -1,0 +1,217 @@
+"""``parley record``: check the cited record, query it, export it."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from parley import api
+from parley.cli.shared import TableFormat, TableOrJson, console, frame_table, print_json, text
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="The cited record: check, query, export.",
+    no_args_is_help=True,
+)
+
+
+class TimelineFormat(enum.StrEnum):
+    table = "table"
+    timelinejs = "timelinejs"
+
+
+class By(enum.StrEnum):
+    year = "year"
+    quarter = "quarter"
+    month = "month"
+
+
+RecordDir = Annotated[
+    Path | None,
+    typer.Option("--record", help="A record folder to use instead of the built-in one."),
+]
+
+
+@app.command("check")
+def record_check(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Folder of source texts: also verify every passage hash.")
+    ] = None,
+    record: RecordDir = None,
+) -> None:
+    """Validate the record and every cross-reference; with --corpus, every hash."""
+    report = api.check_record(record, corpus)
+    for problem in report.problems:
+        typer.echo(str(problem))
+    counts = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
+    hashes = (
+        f"passage hashes checked against {corpus}"
+        if report.hashes_checked
+        else "passage hashes NOT checked (give --corpus DIR to check them)"
+    )
+    if report.ok:
+        typer.echo(f"record OK: {counts}; {hashes}")
+        return
+    typer.echo(f"{len(report.problems)} problem(s) in the record ({counts}); {hashes}")
+    raise typer.Exit(1)
+
+
+EVENT_COLUMNS = [
+    "id",
+    "date",
+    "source_actor",
+    "target_actor",
+    "cameo",
+    "goldstein",
+    "issues",
+    "passages",
+    "plover",
+    "headline",
+]
+
+
+@app.command("events")
+def record_events(
+    start: Annotated[
+        str | None, typer.Option("--from", help="EDTF date: events ending on or after it.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="EDTF date: events starting on or before it.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="An actor id; matches the state it acts for too.")
+    ] = None,
+    issue: Annotated[str | None, typer.Option(help="An issue id; matches its parts too.")] = None,
+    format: Annotated[
+        TableFormat, typer.Option("--format", case_sensitive=False)
+    ] = TableFormat.table,
+    record: RecordDir = None,
+) -> None:
+    """Events of the record, in date order, filtered by period, actor and issue."""
+    frame = api.record_events(start, end, actor, issue, record)
+    if format is TableFormat.json:
+        frame = frame.assign(start=frame["start"].astype(str), end=frame["end"].astype(str))
+        print_json(api.frame_records(frame))
+        return
+    columns = [*EVENT_COLUMNS, "claim", "summary"]
+    out = frame[columns].copy()
+    out["issues"] = out["issues"].map(";".join)
+    out["passages"] = out["passages"].map(";".join)
+    out = out.astype(object).where(out.notna(), "")
+    if format is TableFormat.csv:
+        out.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    table = Table(title=f"{len(out)} events")
+    for column in ("when", "headline", "who", "cameo", "plover", "goldstein", "contested"):
+        table.add_column(column, overflow="fold")
+    for row in out.itertuples(index=False):
+        source, target = text(row.source_actor), text(row.target_actor)
+        who = f"{source} -> {target}" if target else source
+        when, headline = api.describe_date(str(row.date)), text(row.headline)
+        table.add_row(when, headline, who, *map(text, (row.cameo, row.plover, row.goldstein)))
+        table.add_row("", f"[dim]{text(row.summary)}[/dim]", "", "", "", "", text(row.claim))
+    console.print(table)
+
+
+@app.command("index")
+def record_index(
+    by: Annotated[By, typer.Option(case_sensitive=False, help="Period length.")] = By.year,
+    format: Annotated[
+        TableFormat, typer.Option("--format", case_sensitive=False)
+    ] = TableFormat.table,
+    record: RecordDir = None,
+) -> None:
+    """The record index: events between its dyad per period, net and mean Goldstein."""
+    frame = api.record_index(by.value, record)
+    if format is TableFormat.json:
+        print_json(api.frame_records(frame))
+    elif format is TableFormat.csv:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        shown = frame.round(2)
+        console.print(frame_table(shown, title="Record index (both directions)"))
+
+
+@app.command("claims")
+def record_claims(
+    format: Annotated[
+        TableOrJson, typer.Option("--format", case_sensitive=False)
+    ] = TableOrJson.table,
+    record: RecordDir = None,
+) -> None:
+    """Where the sources disagree: each claim, its alternatives and who holds each."""
+    claims = api.record_claims(record)
+    if format is TableOrJson.json:
+        print_json(claims)
+        return
+    table = Table(title=f"{len(claims)} contested claims", show_lines=True)
+    for column in ("claim", "alternative", "held by", "passages"):
+        table.add_column(column, overflow="fold")
+    for claim in claims:
+        for i, alternative in enumerate(claim["alternatives"]):
+            cites = "; ".join(
+                f"{p['source']}[{p['start']}:{p['end']}]" for p in alternative["passages"]
+            )
+            table.add_row(
+                claim["question"] if i == 0 else "",
+                alternative["statement"],
+                alternative["held_by"],
+                cites,
+            )
+    console.print(table)
+
+
+@app.command("timeline")
+def record_timeline(
+    format: Annotated[
+        TimelineFormat, typer.Option("--format", case_sensitive=False)
+    ] = TimelineFormat.table,
+    record: RecordDir = None,
+) -> None:
+    """The record as a timeline: a table, or TimelineJS JSON."""
+    if format is TimelineFormat.timelinejs:
+        print_json(api.record_timeline(record))
+        return
+    frame = api.record_events(directory=record)
+    table = Table(title=f"The record: {len(frame)} events", show_lines=False)
+    for column in ("when", "what", "contested"):
+        table.add_column(column, overflow="fold")
+    for row in frame.itertuples(index=False):
+        what = f"[bold]{text(row.headline)}[/bold]: {text(row.summary)}"
+        table.add_row(api.describe_date(str(row.date)), what, text(row.claim))
+    console.print(table)
+
+
+@app.command("cite")
+def record_cite(
+    source: Annotated[str, typer.Argument(help="A source id from the record's sources.yaml.")],
+    words: Annotated[str, typer.Argument(help="A few words of the passage to find.")],
+    corpus: Annotated[Path, typer.Option(help="Folder of source texts.")],
+    exact: Annotated[
+        bool, typer.Option(help="Cite just the words, not their whole sentence.")
+    ] = False,
+    record: RecordDir = None,
+) -> None:
+    """Find a passage and print its span and hash, ready to paste into a record file."""
+    matches = api.cite(corpus, source, words, sentence=not exact, directory=record)
+    if not matches:
+        typer.echo(f"no match for {words!r} in {source}", err=True)
+        raise typer.Exit(1)
+    for match in matches:
+        p = match.passage
+        typer.echo(f"- {{source: {p.source}, start: {p.start}, end: {p.end}, sha256: {p.sha256}}}")
+
+
+@app.command("source")
+def record_source(
+    file: Annotated[Path, typer.Argument(help="A source text (UTF-8) in a corpus folder.")],
+) -> None:
+    """Print a text's file name, sha256 and length, ready to paste into sources.yaml."""
+    found = api.describe_source(file)
+    typer.echo(f"file: {found['file']}\nsha256: {found['sha256']}\nlength: {found['length']}")

@@ -1,0 +1,31 @@
+"""``parley serve``: the web app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["serve"]
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    corpus: Annotated[
+        Path | None, typer.Option(help="The source texts, to quote passages in the pages.")
+    ] = None,
+    scenarios: Annotated[
+        Path | None, typer.Option(help="A folder of scenario files to serve beside the built-ins.")
+    ] = None,
+    max_runs: Annotated[int, typer.Option(min=1, help="Runs allowed per request.")] = 5000,
+) -> None:
+    """Serve the web app: the record explorer, the scenario explorer and the what-if page."""
+    import uvicorn
+
+    from parley import api
+
+    app_ = api.web_app(corpus, scenarios, max_runs)
+    typer.echo(f"parley serves http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
