@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -16,17 +17,25 @@ from parley.errors import InputError
 from parley.experiments import calibrate as cal
 from parley.experiments.sensitivity import sensitivity
 from parley.record import dates
+from parley.scenario.parameters import SPECS
+from parley.scoring import fit as fitting
+from parley.scoring.record import yearly_index
 
 from .conftest import run_parley
 
 SCENARIO = load_scenario("sino-soviet")
 
 
+def _measure():  # type: ignore[no-untyped-def]
+    """The record's measures of a sample, as the API builds them."""
+    return functools.partial(fitting.sample_metrics, observed=yearly_index(load_record(), SCENARIO))
+
+
 def test_morris_finds_a_parameter_without_effect() -> None:
     # The event rate only sets how many events are drawn: it moves the model's index, made
     # of those events, and so record.spearman, but no dated outcome.
     names = ("incident-hazard", "strain-scale", "event-rate")
-    result = sensitivity(SCENARIO, "morris", names, samples=2, runs=8, seed=1)
+    result = sensitivity(SCENARIO, _measure(), "morris", names, samples=2, runs=8, seed=1)
     assert len(result.samples) == 2 * (len(names) + 1)
     assert set(result.indices["parameter"]) == set(names)
     assert {"mu_star", "sigma", "mu_star_conf"} <= set(result.indices.columns)
@@ -44,7 +53,8 @@ def test_morris_finds_a_parameter_without_effect() -> None:
 
 
 def test_sobol_reports_first_and_total_order() -> None:
-    result = sensitivity(SCENARIO, "sobol", ("incident-hazard", "event-rate"), samples=4, runs=4)
+    names = ("incident-hazard", "event-rate")
+    result = sensitivity(SCENARIO, _measure(), "sobol", names, samples=4, runs=4)
     assert len(result.samples) == 4 * (2 + 2)
     assert {"S1", "ST", "S1_conf", "ST_conf"} <= set(result.indices.columns)
 
@@ -82,8 +92,8 @@ def _cut(record, until: int):  # type: ignore[no-untyped-def]
 def test_calibration_never_sees_the_years_after_its_cut() -> None:
     record = load_record()
     full, cut = (
-        cal.targets_until(SCENARIO, record, 1979),
-        cal.targets_until(SCENARIO, _cut(record, 1979), 1979),
+        fitting.targets_until(SCENARIO, record, 1979),
+        fitting.targets_until(SCENARIO, _cut(record, 1979), 1979),
     )
     assert full == cut
     assert max(full.index) == 1979
@@ -91,8 +101,12 @@ def test_calibration_never_sees_the_years_after_its_cut() -> None:
         "party-ties-broken", "first-armed-clash", "treaty-ended"
     ]  # fmt: skip
     names = ("incident-hazard", "strain-scale")
-    a = cal.calibrate(SCENARIO, full, names, budget=3, runs=6, seed=2)
-    b = cal.calibrate(SCENARIO, cut, names, budget=3, runs=6, seed=2)
+    a = cal.calibrate(
+        SCENARIO, functools.partial(fitting.fit, targets=full), names, budget=3, runs=6, seed=2
+    )
+    b = cal.calibrate(
+        SCENARIO, functools.partial(fitting.fit, targets=cut), names, budget=3, runs=6, seed=2
+    )
     assert a == b
     assert a["fit"]["fit"] >= a["baseline_fit"]["fit"]
     assert len(a["tried"]) == 4  # the scenario's own values, then the budget
@@ -109,21 +123,21 @@ def _negated_after(ensemble, year: int):  # type: ignore[no-untyped-def]
 def test_the_fit_ignores_model_years_after_the_cut() -> None:
     from parley.api import run
 
-    targets = cal.targets_until(SCENARIO, load_record(), 1965)
+    targets = fitting.targets_until(SCENARIO, load_record(), 1965)
     ensemble = run(SCENARIO, 10, 3)
-    assert cal.fit(ensemble, targets) == cal.fit(_negated_after(ensemble, 1965), targets)
+    assert fitting.fit(ensemble, targets) == fitting.fit(_negated_after(ensemble, 1965), targets)
     # ... and does see the years up to it: the same change from 1955 on moves the fit.
-    assert cal.fit(ensemble, targets) != cal.fit(_negated_after(ensemble, 1955), targets)
+    assert fitting.fit(ensemble, targets) != fitting.fit(_negated_after(ensemble, 1955), targets)
 
 
 def test_an_overlay_round_trips_and_bad_ones_are_located(tmp_path: Path) -> None:
     path = tmp_path / "fit.yaml"
     cal.write_overlay(path, {"incident-hazard": 0.02, "strain-scale": 7.5}, ["a test"])
-    assert cal.read_overlay(path, SCENARIO) == {"incident-hazard": 0.02, "strain-scale": 7.5}
+    assert cal.read_overlay(path) == {"incident-hazard": 0.02, "strain-scale": 7.5}
     bad = tmp_path / "bad.yaml"
     bad.write_text("parameters:\n  incident-hazard: 0.02\n  strain-scale: 99\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"99 is not a number in \[0.0, 30.0\]") as caught:
-        cal.read_overlay(bad, SCENARIO)
+        cal.read_overlay(bad)
     assert caught.value.location.line == 3
     result = run_parley("run", "sino-soviet", "--runs", "2", "--params", bad)
     assert result.code == 2
@@ -155,12 +169,12 @@ def test_any_overlay_text_is_read_or_refused_in_one_line(tmp_path: Path, text: s
     values: dict[str, float] = {}
     message = ""
     try:
-        values = cal.read_overlay(path, SCENARIO)
+        values = cal.read_overlay(path)
     except InputError as error:
         message = str(error)
     if message:
         assert "\n" not in message
         assert message.startswith(str(path))
     for name, value in values.items():
-        low, high = SCENARIO.parameters[name].range
+        low, high = SPECS[name].low, SPECS[name].high
         assert low <= value <= high

@@ -50,7 +50,7 @@ def test_outputs_stay_in_range_for_any_documented_parameters(data: st.DataObject
     overrides = []
     for name in chosen:
         value = data.draw(st.floats(SPECS[name].low, SPECS[name].high, allow_nan=False))
-        overrides.append(f"parameters.{name}.value={value!r}")
+        overrides.append(f"parameters.{name}={value!r}")
     out = run(SCENARIO, runs=4, seed=1, overrides=tuple(overrides)).outputs
     for name in ("relation", "behaviour", "political", "functional", "goldstein"):
         assert np.isfinite(getattr(out, name)).all(), name
@@ -118,7 +118,7 @@ def test_without_reciprocity_or_coupling_the_directions_are_independent() -> Non
         "reciprocity": 0, "grievance-rate": 0, "functional-spillover": 0, "talks-urge": 0,
         "talks-open": 5, "incident-hazard": 0, "third-party": 0, "domestic-pull": 0,
     }  # fmt: skip
-    overrides = [f"parameters.{name}.value={value}" for name, value in off.items()]
+    overrides = [f"parameters.{name}={value}" for name, value in off.items()]
     calm = apply_overrides(SCENARIO, overrides).model_copy(update={"shocks": ()})
     moved = apply_overrides(calm, ["actors.ussr-government.stances.ideology.salience=0.05"])
     first = run(calm, runs=5, seed=3).outputs.behaviour

@@ -5,12 +5,15 @@ The public API is in :mod:`parley.api`; the most used names are re-exported here
 
 from parley.api import (
     bargain,
+    calibrate,
     check_record,
+    compare,
     counterfactual,
     load_record,
     load_scenario,
     report,
     run,
+    sensitivity,
 )
 from parley.errors import ParleyError
 
@@ -18,11 +21,14 @@ __all__ = [
     "ParleyError",
     "__version__",
     "bargain",
+    "calibrate",
     "check_record",
+    "compare",
     "counterfactual",
     "load_record",
     "load_scenario",
     "report",
     "run",
+    "sensitivity",
 ]
 __version__ = "0.1.0"

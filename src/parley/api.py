@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args, get_type_hints
+from typing import Any, get_args, get_type_hints
 
 import pandas as pd
 
@@ -34,9 +34,6 @@ from parley.scenario.schema import Scenario
 from parley.scoring.placebo import Placebo, shift_shocks
 from parley.scoring.record import SCORE_NAMES, SCORES, compare_to_record, score_rows
 from parley.yamlfile import Problem as YamlProblem
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
 
 __all__ = [
     "MODELS",
@@ -87,7 +84,6 @@ __all__ = [
     "scenario_schema",
     "score_rows",
     "sensitivity",
-    "web_app",
     "write_report",
 ]
 
@@ -238,6 +234,7 @@ def new_scenario(path: PathLike) -> Path:
     if not target.parent.is_dir():
         raise InputError("no such folder", Location(str(target.parent)), "an existing folder")
     text = files("parley").joinpath("data", "templates", "new-scenario.yaml").read_text("utf-8")
+
     def write(temporary: str) -> None:
         Path(temporary).write_text(text, encoding="utf-8")
 
@@ -587,22 +584,6 @@ def _scenario_with(scenario: PathLike | Scenario, overrides: Sequence[str]) -> S
     """A scenario (a built-in name, a file, or a Scenario) with ``overrides`` applied."""
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     return apply_overrides(model, overrides) if overrides else model
-
-
-def web_app(
-    corpus: PathLike | None = None, scenarios: PathLike | None = None, max_runs: int = 5000
-) -> FastAPI:
-    """The web app (an ASGI app, for uvicorn): the record explorer, the scenario explorer
-    and the what-if page, with the record (and the corpus texts, if given) loaded once,
-    the built-in scenarios and the ``*.yaml`` files of ``scenarios``, and at most
-    ``max_runs`` runs per request."""
-    from parley.web.app import Limits, create_app
-
-    return create_app(
-        None if corpus is None else Path(corpus),
-        None if scenarios is None else Path(scenarios),
-        Limits(max_runs=max_runs),
-    )
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -24,8 +24,8 @@ def serve(
     """Serve the web app: the record explorer, the scenario explorer and the what-if page."""
     import uvicorn
 
-    from parley import api
+    from parley.web.app import Limits, create_app
 
-    app_ = api.web_app(corpus, scenarios, max_runs)
+    app_ = create_app(corpus, scenarios, Limits(max_runs=max_runs))
     typer.echo(f"parley serves http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(app_, host=host, port=port, log_level="warning")

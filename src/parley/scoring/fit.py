@@ -46,6 +46,8 @@ def targets_until(scenario: Scenario, record: RecordTables, until: int) -> Targe
     events = {event.id: event for event in record.record.events}
     outcomes = []
     for spec in scenario.scoring.outcomes:
+        if spec.event not in events:  # a record cut short: the event comes later
+            continue
         first, last = (day.year for day in dates.bounds(events[spec.event].date))
         if last <= until:
             outcomes.append((spec.id, spec.what, first, last))
