@@ -1,40 +1,78 @@
 """parley's one facade: the functions that the command line and the web app call.
 
 Each returns plain data (DataFrames, lists, dicts); formatting belongs to the caller.
+
+Importing this module is quick (the command line starts in a fraction of a second): it
+loads nothing but the standard library and :mod:`parley.errors`. Each function imports
+what it needs (NumPy, pandas, DuckDB, pydantic, the simulator, SALib, matplotlib,
+FastAPI) when it is called, and the names re-exported from other modules (``bargain``,
+``EUOptions``, ``Scenario``, ``apply_overrides``...) are loaded on first use.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_type_hints
 
-import pandas as pd
-
-from parley.compare.placebo import Placebo, shift_shocks
-from parley.compare.record import SCORE_NAMES, SCORES, compare_to_record, score_rows
+from parley import __version__
 from parley.errors import CorpusError, InputError, Location, ParleyError, QueryError
-from parley.experiments.bargain import MODELS, BargainResult, bargain
-from parley.experiments.counterfactual import paired_differences
-from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
-from parley.experiments.executors import open_executor
-from parley.experiments.sensitivity import Sensitivity
-from parley.experiments.store import RunStore
-from parley.experiments.summary import summarize
-from parley.model.bargaining import EUOptions
-from parley.record import load as _load
-from parley.record import provenance, query
-from parley.record.load import Problem
-from parley.record.query import Period, RecordTables
-from parley.scenario import load as _scenario
-from parley.scenario.schema import Scenario
-from parley.yamlfile import Problem as YamlProblem
 
 if TYPE_CHECKING:
+    import pandas as pd
     from fastapi import FastAPI
+
+    from parley.compare.placebo import Placebo
+    from parley.compare.record import SCORE_NAMES, SCORES, score_rows
+    from parley.experiments.bargain import (
+        MODELS,
+        BargainResult,
+        Forecast,
+        bargain,
+        forecast,
+        trace_frame,
+    )
+    from parley.experiments.ensemble import Ensemble, apply_overrides
+    from parley.experiments.sensitivity import Sensitivity
+    from parley.model.bargaining import EUOptions
+    from parley.record.load import Problem
+    from parley.record.provenance import Match
+    from parley.record.query import Period, RecordTables
+    from parley.scenario.schema import Scenario
+    from parley.yamlfile import Problem as YamlProblem
+else:
+    # Re-exported from heavier modules, and loaded on first use (PEP 562).
+    _LAZY = {
+        "MODELS": "parley.experiments.bargain",
+        "BargainResult": "parley.experiments.bargain",
+        "Forecast": "parley.experiments.bargain",
+        "bargain": "parley.experiments.bargain",
+        "forecast": "parley.experiments.bargain",
+        "trace_frame": "parley.experiments.bargain",
+        "EUOptions": "parley.model.bargaining",
+        "SCORES": "parley.compare.record",
+        "SCORE_NAMES": "parley.compare.record",
+        "score_rows": "parley.compare.record",
+        "apply_overrides": "parley.experiments.ensemble",
+        "Sensitivity": "parley.experiments.sensitivity",
+        "RecordTables": "parley.record.query",
+        "Scenario": "parley.scenario.schema",
+    }
+
+    def __getattr__(name: str) -> Any:
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "MODELS",
@@ -46,12 +84,14 @@ __all__ = [
     "CheckReport",
     "EUOptions",
     "Execution",
+    "Forecast",
     "InputError",
     "Location",
     "ParleyError",
     "RecordTables",
     "Scenario",
     "Sensitivity",
+    "__version__",
     "apply_overrides",
     "bargain",
     "calibrate",
@@ -63,6 +103,7 @@ __all__ = [
     "counterfactual",
     "describe_date",
     "eu_options",
+    "forecast",
     "frame_records",
     "list_scenarios",
     "load_record",
@@ -81,6 +122,7 @@ __all__ = [
     "scenario_schema",
     "score_rows",
     "sensitivity",
+    "trace_frame",
     "web_app",
     "write_report",
 ]
@@ -94,7 +136,9 @@ def load_record(directory: PathLike | None = None) -> RecordTables:
     With no ``directory``, the built-in Sino-Soviet record. Raises RecordError if any
     file is malformed.
     """
-    return query.tables(_load.load_record(directory))
+    from parley.record import load, query
+
+    return query.tables(load.load_record(directory))
 
 
 @dataclass(frozen=True)
@@ -112,7 +156,9 @@ class CheckReport:
 
 def check_record(directory: PathLike | None = None, corpus: PathLike | None = None) -> CheckReport:
     """Validate a record folder; with ``corpus``, recompute every hash from the texts."""
-    record, problems = _load.read_record(directory)
+    from parley.record import load, provenance
+
+    record, problems = load.read_record(directory)
     if corpus is not None:
         folder = Path(corpus)
         if not folder.is_dir():
@@ -137,6 +183,8 @@ def record_events(
     directory: PathLike | None = None,
 ) -> pd.DataFrame:
     """Events overlapping ``[start, end]`` (EDTF), optionally by actor and issue."""
+    from parley.record import query
+
     data = load_record(directory)
     return query.query_events(data, start=start, end=end, actor=actor, issue=issue)
 
@@ -149,11 +197,15 @@ def query_events(
     issue: str | None = None,
 ) -> pd.DataFrame:
     """As ``record_events``, over a record already loaded by ``load_record``."""
+    from parley.record import query
+
     return query.query_events(record, start=start, end=end, actor=actor, issue=issue)
 
 
 def query_claims(record: RecordTables) -> list[dict[str, Any]]:
     """As ``record_claims``, over a record already loaded by ``load_record``."""
+    from parley.record import query
+
     return query.claims_list(record)
 
 
@@ -166,24 +218,30 @@ def describe_date(date: str) -> str:
 
 def record_index(by: Period = "year", directory: PathLike | None = None) -> pd.DataFrame:
     """The record's PRC-USSR index per year, quarter or month, 1949-1991."""
+    from parley.record import query
+
     return query.record_index(load_record(directory), by=by)
 
 
 def record_claims(directory: PathLike | None = None) -> list[dict[str, Any]]:
     """Contested claims, each with its alternatives, holders and passages."""
+    from parley.record import query
+
     return query.claims_list(load_record(directory))
 
 
 def record_timeline(directory: PathLike | None = None) -> dict[str, Any]:
     """The record as TimelineJS JSON."""
+    from parley.record import query
+
     return query.timeline(load_record(directory))
 
 
-def cite(
-    corpus: PathLike, source_id: str, words: str, *, sentence: bool = True
-) -> list[provenance.Match]:
+def cite(corpus: PathLike, source_id: str, words: str, *, sentence: bool = True) -> list[Match]:
     """Where ``words`` occur in a source of the built-in record, as passages to cite."""
-    record = _load.load_record()
+    from parley.record import load, provenance
+
+    record = load.load_record()
     sources = {source.id: source for source in record.sources}
     if source_id not in sources:
         known = ", ".join(sorted(sources))
@@ -196,6 +254,8 @@ def corpus_texts(record: RecordTables, corpus: PathLike) -> dict[str, str]:
     """The text of each of the record's sources, by source id, read from the ``corpus``
     folder once every passage's hash has been checked against it; the first problem
     found (a missing text, a hash that does not match) is raised as a ParleyError."""
+    from parley.record import provenance
+
     folder = Path(corpus)
     problems = provenance.check_corpus(record.record, folder)
     if problems:
@@ -205,6 +265,8 @@ def corpus_texts(record: RecordTables, corpus: PathLike) -> dict[str, str]:
 
 def eu_options(**choices: Any) -> EUOptions:
     """EUOptions from keyword choices, with a one-line error naming a bad value."""
+    from parley.model.bargaining import EUOptions
+
     hints = get_type_hints(EUOptions)
     for name, value in choices.items():
         if name not in hints:
@@ -220,19 +282,25 @@ def eu_options(**choices: Any) -> EUOptions:
 
 def load_scenario(scenario: PathLike) -> Scenario:
     """A built-in scenario by name (``sino-soviet``) or a scenario file, validated."""
-    return _scenario.load_scenario(scenario)
+    from parley.scenario import load
+
+    return load.load_scenario(scenario)
 
 
 def check_scenario(scenario: PathLike) -> tuple[Scenario | None, list[YamlProblem]]:
     """Every problem of a scenario, each located in its file."""
-    return _scenario.read_scenario(scenario)
+    from parley.scenario import load
+
+    return load.read_scenario(scenario)
 
 
 def list_scenarios() -> list[dict[str, str]]:
     """The built-in scenarios: name, title and period."""
+    from parley.scenario import load
+
     rows = []
-    for name in _scenario.builtin_scenarios():
-        scenario = _scenario.load_scenario(name)
+    for name in load.builtin_scenarios():
+        scenario = load.load_scenario(name)
         period = f"{scenario.start} to {scenario.end}, by {scenario.step}"
         rows.append({"name": name, "title": scenario.title, "period": period})
     return rows
@@ -249,6 +317,8 @@ def read_params(path: PathLike, scenario: Scenario) -> tuple[str, ...]:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors."""
+    from parley.scenario.schema import Scenario
+
     schema: dict[str, Any] = Scenario.model_json_schema()
     return schema
 
@@ -278,6 +348,11 @@ def run_scenario(
     execution: Execution | None = None,
 ) -> Ensemble:
     """Run a scenario (a built-in name, a file, or a Scenario) ``runs`` times from ``seed``."""
+    from parley.experiments.ensemble import apply_overrides, run_ensemble
+    from parley.experiments.executors import open_executor
+    from parley.experiments.store import RunStore
+    from parley.scenario.schema import Scenario
+
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if overrides:
         model = apply_overrides(model, overrides)
@@ -289,6 +364,8 @@ def run_scenario(
 
 def run_summary(ensemble: Ensemble) -> dict[str, Any]:
     """The summary of an ensemble: relation by year, first clash, agreements, talks."""
+    from parley.experiments.summary import summarize
+
     return summarize(ensemble)
 
 
@@ -309,6 +386,8 @@ def compare_scenario(
     earlier and later, run with the same runs and seed (``chunk`` and ``execution`` as
     for ``run_scenario``). The model's yearly index per era, in and out of sample, and
     the dated outcomes; with ``index``, against the user's series too."""
+    from parley.compare.record import compare_to_record
+
     placebos = placebo_runs(ensemble, chunk, execution) if placebo else []
     return compare_to_record(ensemble, load_record(), calibrate_until, index, placebos=placebos)
 
@@ -319,6 +398,8 @@ def placebo_runs(
     """The ensemble's scenario with every shock moved by each of ``PLACEBO_YEARS``, each
     run with the ensemble's runs and seed (None for a placebo that cannot run: see
     ``Placebo.problem``). Nothing is stored: ``execution.out`` is not used."""
+    from parley.compare.placebo import shift_shocks
+
     how = dataclasses.replace(execution or Execution(), out=None, resume=False)
     runs = int(ensemble.outputs.relation.shape[0])
     found: list[tuple[Placebo, Ensemble | None]] = []
@@ -342,7 +423,14 @@ def report(
 ) -> str:
     """The self-contained HTML report of a scenario: its runs against the record and, with
     ``overrides``, the counterfactual on paired seeds."""
-    from parley.compare.record import OUTCOMES, read_external_index, yearly_index
+    from parley.compare.record import (
+        OUTCOMES,
+        compare_to_record,
+        read_external_index,
+        yearly_index,
+    )
+    from parley.experiments.counterfactual import paired_differences
+    from parley.experiments.summary import summarize
     from parley.report.html import ReportInputs, render
 
     base = run_scenario(scenario, runs, seed, (), chunk, execution)
@@ -379,6 +467,9 @@ def counterfactual(
     execution: Execution | None = None,
 ) -> dict[str, Any]:
     """The scenario with and without ``overrides``, on paired seeds, and the differences."""
+    from parley.experiments.counterfactual import paired_differences
+    from parley.experiments.summary import summarize
+
     if not overrides:
         raise InputError(
             "a counterfactual needs at least one --set", Location("--set"), "PATH=VALUE"
@@ -408,6 +499,9 @@ def write_report(page: str, out: PathLike) -> None:
 
 def _scenario_with(scenario: PathLike | Scenario, overrides: tuple[str, ...]) -> Scenario:
     """A scenario (a built-in name, a file, or a Scenario) with ``overrides`` applied."""
+    from parley.experiments.ensemble import apply_overrides
+    from parley.scenario.schema import Scenario
+
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     return apply_overrides(model, overrides) if overrides else model
 
@@ -428,6 +522,7 @@ def sensitivity(
     sample. With ``out`` (a new or empty folder), the samples and indices are written
     there as Parquet, and a plot as ``sensitivity.png``."""
     from parley.experiments import sensitivity as sa
+    from parley.experiments.executors import open_executor
     from parley.experiments.store import atomic_write, write_tables
 
     folder = None if out is None else Path(out)
@@ -471,6 +566,7 @@ def calibrate(
     With ``out`` (a new file), the fitted parameters are written there as an overlay
     that ``read_params`` reads."""
     from parley.experiments import calibrate as cal
+    from parley.experiments.executors import open_executor
 
     file = None if out is None else Path(out)
     if file is not None and file.exists():

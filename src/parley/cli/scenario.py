@@ -1,7 +1,5 @@
 """``parley scenarios`` and ``parley scenario``: the built-in scenarios, checks, the schema."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,11 +1,11 @@
 """``parley serve``: the web app."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from parley import api
 
 __all__ = ["serve"]
 
@@ -23,8 +23,6 @@ def serve(
 ) -> None:
     """Serve the web app: the record explorer, the scenario explorer and the what-if page."""
     import uvicorn
-
-    from parley import api
 
     app_ = api.web_app(corpus, scenarios, max_runs)
     typer.echo(f"parley serves http://{host}:{port}/ (Ctrl-C to stop)")

@@ -1,15 +1,10 @@
 """The simulator's commands: run, counterfactual, compare, sensitivity, report, calibrate."""
 
-from __future__ import annotations
-
 import enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
-from rich.table import Table
 
 from parley import api
 from parley.cli.shared import (
@@ -93,6 +88,9 @@ def run(
 
 
 def _show_run(summary: dict[str, Any]) -> None:
+    import numpy as np
+    import pandas as pd
+
     title = f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']}"
     relation = pd.DataFrame(summary["relation"]).round(2)
     if relation["counterpart"].nunique() > 1:  # one column per counterpart: median [5-95%]
@@ -105,7 +103,7 @@ def _show_run(summary: dict[str, Any]) -> None:
         relation.columns.name = None
     else:
         relation = relation.drop(columns="counterpart")
-    console.print(
+    console().print(
         frame_table(relation, title=f"Relation index by year (median and 5-95%), {title}")
     )
     outcomes = [("first deadly clash", summary["first_clash"])]
@@ -121,7 +119,7 @@ def _show_run(summary: dict[str, Any]) -> None:
         }
         for name, dist in outcomes
     ]
-    console.print(frame_table(pd.DataFrame(rows), title="When things happen, across the runs"))
+    console().print(frame_table(pd.DataFrame(rows), title="When things happen, across the runs"))
     talks = pd.DataFrame(summary["talks"])
     if not talks.empty:
         talks["decade"] = talks["year"] // 10 * 10
@@ -132,7 +130,9 @@ def _show_run(summary: dict[str, Any]) -> None:
         wide.columns = [
             str(c) + ("s" if isinstance(c, int | np.integer) else "") for c in wide.columns
         ]
-        console.print(frame_table(wide, title="Talks held: mean share of runs per year, by decade"))
+        console().print(
+            frame_table(wide, title="Talks held: mean share of runs per year, by decade")
+        )
 
 
 def counterfactual(
@@ -149,6 +149,8 @@ def counterfactual(
     ] = TableOrJson.table,
 ) -> None:
     """Baseline against intervention on paired seeds: differences with 95% intervals."""
+    import pandas as pd
+
     with progress_bar(quiet, "chunks") as progress:
         how = execution(workers, scheduler, progress)
         result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed, chunk, how)
@@ -159,7 +161,7 @@ def counterfactual(
     frame["ci95"] = frame["ci95"].map(lambda pair: f"{pair[0]:+.3f} to {pair[1]:+.3f}")
     interventions = "; ".join(result["interventions"])
     title = f"{result['scenario']}, {result['runs']} paired runs: {interventions}"
-    console.print(frame_table(frame, title=title))
+    console().print(frame_table(frame, title=title))
 
 
 def compare(
@@ -199,7 +201,7 @@ def compare(
             _show_eras(scores[key], f"{title}. The model's yearly index against {against}")
     relation = scores["record"]["relation"]
     if relation["years"]:
-        console.print(
+        console().print(
             f"The model's yearly median R against the record's index: Spearman "
             f"{_score(relation['spearman'])}, sign agreement {_score(relation['sign_agreement'])}"
             f" ({relation['years']} years; R has its own scale, so no CRPS)."
@@ -207,7 +209,7 @@ def compare(
     _show_outcomes(scores["record"], scores["calibrate_until"])
     for label, placebo in scores["record"]["placebo"].items():
         if placebo["skipped"]:
-            console.print(f"Placebo {label} not run: {placebo['skipped']}.")
+            console().print(f"Placebo {label} not run: {placebo['skipped']}.")
 
 
 def _score(value: float | None, digits: int = 2) -> str:
@@ -217,9 +219,11 @@ def _score(value: float | None, digits: int = 2) -> str:
 def _show_eras(scores: dict[str, Any], title: str) -> None:
     """For each era, and in and out of sample, each score of the model beside the
     baselines' and the placebos', and how many of them the model beats."""
+    from rich.table import Table
+
     rows = api.score_rows(scores)
     if not rows:
-        console.print(f"{title}: no year of the index falls in the scenario's period.")
+        console().print(f"{title}: no year of the index falls in the scenario's period.")
         return
     rivals = list(rows[0]["others"])
     table = Table(title=f"{title}, beside baselines forecast at the cut and placebos")
@@ -236,12 +240,14 @@ def _show_eras(scores: dict[str, Any], title: str) -> None:
             f"{row['beats']} of {row['rivals']}",
             end_section=place == len(api.SCORES) - 1,
         )
-    console.print(table)
+    console().print(table)
 
 
 def _show_outcomes(record: dict[str, Any], cut: int) -> None:
     """The dated outcomes: the share of runs by the end, the most likely year, Brier and
     CRPS (in years), and the placebos' CRPS."""
+    from rich.table import Table
+
     table = Table(title=f"Dated outcomes, in or out of sample at {cut} (CRPS in years; a run "
                   "where it never happens counts at the year after the period)")  # fmt: skip
     columns = ["outcome", "record", "sample", "by the end", "most likely", "Brier", "CRPS"]
@@ -259,7 +265,7 @@ def _show_outcomes(record: dict[str, Any], cut: int) -> None:
             _score(outcome["crps"]),
             *(_score(p["outcomes"][n]["crps"]) for p in record["placebo"].values()),
         )
-    console.print(table)
+    console().print(table)
 
 
 class MethodChoice(enum.StrEnum):
@@ -300,7 +306,7 @@ def sensitivity(
     order = "mu_star" if result.method == "morris" else "ST"
     for metric, rows in result.indices.groupby("metric", sort=False):
         top = rows.sort_values(order, ascending=False).head(5).drop(columns="metric")
-        console.print(
+        console().print(
             frame_table(top.round(4), title=f"{metric}: the 5 parameters that matter most")
         )
 
@@ -353,6 +359,8 @@ def calibrate(
     ] = TableOrJson.table,
 ) -> None:
     """Fit parameters to the record up to --until; score the fit before and after it."""
+    import pandas as pd
+
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "parameter sets") as progress:
         how = execution(workers, scheduler, progress)
@@ -368,11 +376,11 @@ def calibrate(
          "sign agreement after": result["out_of_sample"][label]["sign_agreement"]}
         for label in ("before", "after")
     ]  # fmt: skip
-    console.print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
+    console().print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
     changed = pd.DataFrame(
         [
             {"parameter": k, "before": found.scenario.parameters[k].value, "after": v}
             for k, v in result["parameters"].items()
         ]
     )
-    console.print(frame_table(changed.round(4), title="Parameters"))
+    console().print(frame_table(changed.round(4), title="Parameters"))
