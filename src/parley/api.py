@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_type_hints
 
 from parley import __version__
-from parley.errors import CorpusError, InputError, Location, ParleyError, QueryError
+from parley.errors import (
+    CorpusError,
+    InputError,
+    Location,
+    MissingExtraError,
+    ParleyError,
+    QueryError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +83,7 @@ else:
 
 
 __all__ = [
+    "EXTRAS",
     "MODELS",
     "PLACEBO_YEARS",
     "SCORES",
@@ -87,6 +96,7 @@ __all__ = [
     "Forecast",
     "InputError",
     "Location",
+    "MissingExtraError",
     "ParleyError",
     "RecordTables",
     "Scenario",
@@ -117,6 +127,7 @@ __all__ = [
     "record_index",
     "record_timeline",
     "report",
+    "require",
     "run_scenario",
     "run_summary",
     "scenario_schema",
@@ -128,6 +139,28 @@ __all__ = [
 ]
 
 PathLike = Path | str
+
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "web": ("fastapi", "uvicorn"),
+    "plots": ("matplotlib",),
+    "sensitivity": ("SALib",),
+    "dask": ("distributed",),
+}
+"""The optional extras (``pip install 'parley[NAME]'``) and the packages each brings:
+the web app, figures (the report, the sensitivity plot), SALib's sampling (sensitivity
+and calibration), and Dask clusters. ``all`` installs every one of them."""
+
+
+def require(extra: str, command: str, what: str) -> None:
+    """Raise MissingExtraError (``COMMAND: WHAT needs the 'EXTRA' extra: pip install
+    'parley[EXTRA]'``) unless every package of the optional ``extra`` is installed.
+    Nothing is imported: the check is quick."""
+    if extra not in EXTRAS:
+        raise InputError(f"no extra {extra!r}", Location(command), " or ".join(EXTRAS))
+    if any(importlib.util.find_spec(package) is None for package in EXTRAS[extra]):
+        raise MissingExtraError(
+            f"{what} needs the '{extra}' extra: pip install 'parley[{extra}]'", Location(command)
+        )
 
 
 def load_record(directory: PathLike | None = None) -> RecordTables:

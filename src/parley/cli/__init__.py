@@ -66,9 +66,13 @@ app.command("bargain")(bargain.bargain)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line; a ParleyError or a usage error is one line and exit status 2."""
+    """Run the command line; a ParleyError or a usage error is one line and exit status 2,
+    and so is a command whose optional extra is not installed."""
     try:
         code = app(args=argv, prog_name="parley", standalone_mode=False)
+    except api.MissingExtraError as exc:  # "parley serve: the web app needs the 'web' extra..."
+        typer.echo(str(exc), err=True)
+        raise SystemExit(2) from None
     except api.ParleyError as exc:
         typer.echo(f"parley: error: {exc}", err=True)
         raise SystemExit(2) from None

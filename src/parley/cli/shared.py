@@ -145,10 +145,15 @@ def progress_bar(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]
 
 
 def execution(
+    command: str,
     workers: int | None,
     scheduler: str | None,
     progress: Callable[[int, int], None] | None,
     out: Path | None = None,
     resume: bool = False,
 ) -> api.Execution:
+    """Where ``parley COMMAND`` runs its ensembles; a Dask ``scheduler`` needs the 'dask'
+    extra."""
+    if scheduler is not None:
+        api.require("dask", f"parley {command}", "a Dask cluster (--scheduler)")
     return api.Execution(workers, scheduler, out, resume, progress)

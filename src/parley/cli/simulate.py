@@ -78,7 +78,7 @@ def run(
         )
     model, overrides = _model(scenario, params, set_)
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress, out, resume)
+        how = execution("run", workers, scheduler, progress, out, resume)
         ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
     summary = api.run_summary(ensemble)
     if format is TableOrJson.json:
@@ -152,7 +152,7 @@ def counterfactual(
     import pandas as pd
 
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("counterfactual", workers, scheduler, progress)
         result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed, chunk, how)
     if format is TableOrJson.json:
         print_json(result)
@@ -189,7 +189,7 @@ def compare(
     (every shock moved five years earlier, then later)."""
     model, overrides = _model(scenario, params, set_)
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("compare", workers, scheduler, progress)
         ensemble = api.run_scenario(model, runs, seed, overrides, chunk, how)
         scores = api.compare_scenario(ensemble, calibrate_until, index, True, chunk, how)
     if format is TableOrJson.json:
@@ -296,9 +296,12 @@ def sensitivity(
     ] = TableOrJson.table,
 ) -> None:
     """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
+    api.require("sensitivity", "parley sensitivity", "sensitivity analysis")
+    if out is not None:
+        api.require("plots", "parley sensitivity", "the plot written to --out")
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "samples") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("sensitivity", workers, scheduler, progress)
         result = api.sensitivity(scenario, method.value, names, samples, runs, seed, sets, out, how)
     if format is TableOrJson.json:
         print_json({"method": result.method, "indices": result.indices.to_dict("records")})
@@ -329,10 +332,11 @@ def report(
     """Write one self-contained HTML report: runs against the record, and --set's effect.
 
     The file is replaced only once the new report is complete."""
+    api.require("plots", "parley report", "the report")
     model, overrides = _model(scenario, params, None)
     model = api.apply_overrides(model, overrides) if overrides else model
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("report", workers, scheduler, progress)
         page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
     api.write_report(page, out)
     typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
@@ -359,11 +363,12 @@ def calibrate(
     ] = TableOrJson.table,
 ) -> None:
     """Fit parameters to the record up to --until; score the fit before and after it."""
+    api.require("sensitivity", "parley calibrate", "calibration")
     import pandas as pd
 
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "parameter sets") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("calibrate", workers, scheduler, progress)
         found = api.calibrate(scenario, until, budget, names, runs, seed, sets, out, how)
     result = found.summary
     if format is TableOrJson.json:
