@@ -8,6 +8,7 @@ fresh interpreter and looks at ``sys.modules``.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -157,3 +158,11 @@ def test_version() -> None:
         [sys.executable, "-m", "parley", "--version"], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout) == (0, "parley 0.1.0\n")
+
+
+@pytest.mark.parametrize("module", ["parley", "parley.api"])
+def test_every_exported_name_resolves(module: str) -> None:
+    # The lazy names (PEP 562) are listed by hand; each must load.
+    namespace = importlib.import_module(module)
+    for name in namespace.__all__:
+        assert getattr(namespace, name) is not None, name

@@ -127,7 +127,7 @@ __all__ = [
     "record_index",
     "record_timeline",
     "report",
-    "require",
+    "require_extra",
     "run_scenario",
     "run_summary",
     "scenario_schema",
@@ -151,12 +151,10 @@ the web app, figures (the report, the sensitivity plot), SALib's sampling (sensi
 and calibration), and Dask clusters. ``all`` installs every one of them."""
 
 
-def require(extra: str, command: str, what: str) -> None:
+def require_extra(extra: str, command: str, what: str) -> None:
     """Raise MissingExtraError (``COMMAND: WHAT needs the 'EXTRA' extra: pip install
     'parley[EXTRA]'``) unless every package of the optional ``extra`` is installed.
     Nothing is imported: the check is quick."""
-    if extra not in EXTRAS:
-        raise InputError(f"no extra {extra!r}", Location(command), " or ".join(EXTRAS))
     if any(importlib.util.find_spec(package) is None for package in EXTRAS[extra]):
         raise MissingExtraError(
             f"{what} needs the '{extra}' extra: pip install 'parley[{extra}]'", Location(command)

@@ -22,7 +22,7 @@ def serve(
     max_runs: Annotated[int, typer.Option(min=1, help="Runs allowed per request.")] = 5000,
 ) -> None:
     """Serve the web app: the record explorer, the scenario explorer and the what-if page."""
-    api.require("web", "parley serve", "the web app")
+    api.require_extra("web", "parley serve", "the web app")
     import uvicorn
 
     app_ = api.web_app(corpus, scenarios, max_runs)

@@ -155,5 +155,5 @@ def execution(
     """Where ``parley COMMAND`` runs its ensembles; a Dask ``scheduler`` needs the 'dask'
     extra."""
     if scheduler is not None:
-        api.require("dask", f"parley {command}", "a Dask cluster (--scheduler)")
+        api.require_extra("dask", f"parley {command}", "a Dask cluster (--scheduler)")
     return api.Execution(workers, scheduler, out, resume, progress)

@@ -296,9 +296,9 @@ def sensitivity(
     ] = TableOrJson.table,
 ) -> None:
     """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
-    api.require("sensitivity", "parley sensitivity", "sensitivity analysis")
+    api.require_extra("sensitivity", "parley sensitivity", "sensitivity analysis")
     if out is not None:
-        api.require("plots", "parley sensitivity", "the plot written to --out")
+        api.require_extra("plots", "parley sensitivity", "the plot written to --out")
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "samples") as progress:
         how = execution("sensitivity", workers, scheduler, progress)
@@ -332,7 +332,7 @@ def report(
     """Write one self-contained HTML report: runs against the record, and --set's effect.
 
     The file is replaced only once the new report is complete."""
-    api.require("plots", "parley report", "the report")
+    api.require_extra("plots", "parley report", "the report")
     model, overrides = _model(scenario, params, None)
     model = api.apply_overrides(model, overrides) if overrides else model
     with progress_bar(quiet, "chunks") as progress:
@@ -363,7 +363,7 @@ def calibrate(
     ] = TableOrJson.table,
 ) -> None:
     """Fit parameters to the record up to --until; score the fit before and after it."""
-    api.require("sensitivity", "parley calibrate", "calibration")
+    api.require_extra("sensitivity", "parley calibrate", "calibration")
     import pandas as pd
 
     sets, names = tuple(set_ or ()), _names(params)
