@@ -363,9 +363,9 @@ def calibrate(
     ] = TableOrJson.table,
 ) -> None:
     """Fit parameters to the record up to --until; score the fit before and after it."""
-    api.require_extra("sensitivity", "parley calibrate", "calibration")
     import pandas as pd
 
+    api.require_extra("sensitivity", "parley calibrate", "calibration")
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "parameter sets") as progress:
         how = execution("calibrate", workers, scheduler, progress)
