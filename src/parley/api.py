@@ -1,41 +1,89 @@
 """parley's one facade: the functions that the command line and the web app call.
 
 Each returns plain data (DataFrames, lists, dicts); formatting belongs to the caller.
+
+Importing this module is quick (the command line starts in a fraction of a second): it
+loads nothing but the standard library and :mod:`parley.errors`. Each function imports
+what it needs (NumPy, pandas, DuckDB, pydantic, the simulator, SALib, matplotlib,
+FastAPI) when it is called, and the names re-exported from other modules (``bargain``,
+``EUOptions``, ``Scenario``, ``apply_overrides``...) are loaded on first use.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
+import importlib.util
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, get_args, get_type_hints
 
-import pandas as pd
+from parley import __version__
+from parley.errors import (
+    CorpusError,
+    InputError,
+    Location,
+    MissingExtraError,
+    ParleyError,
+    QueryError,
+)
 
-from parley.errors import CorpusError, InputError, Location, ParleyError, QueryError
-from parley.experiments.bargain import MODELS, BargainResult, bargain
-from parley.experiments.counterfactual import paired_differences
-from parley.experiments.ensemble import Ensemble, apply_overrides, run_ensemble
-from parley.experiments.executors import open_executor
-from parley.experiments.sensitivity import Sensitivity
-from parley.experiments.store import RunStore
-from parley.experiments.summary import summarize
-from parley.model.bargaining import EUOptions
-from parley.model.params import Params
-from parley.record import load as _load
-from parley.record import provenance, query
-from parley.record.load import Problem
-from parley.record.query import Period, RecordTables
-from parley.scenario import load as _scenario
-from parley.scenario.schema import Scenario
-from parley.scoring.placebo import Placebo, shift_shocks
-from parley.scoring.record import SCORE_NAMES, SCORES, compare_to_record, score_rows
-from parley.yamlfile import Problem as YamlProblem
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from parley.experiments.bargain import (
+        MODELS,
+        BargainResult,
+        Forecast,
+        bargain,
+        forecast,
+        trace_frame,
+    )
+    from parley.experiments.ensemble import Ensemble, apply_overrides
+    from parley.experiments.sensitivity import Sensitivity
+    from parley.model.bargaining import EUOptions
+    from parley.record.load import Problem
+    from parley.record.provenance import Match
+    from parley.record.query import Period, RecordTables
+    from parley.scenario.schema import Scenario
+    from parley.scoring.placebo import Placebo
+    from parley.scoring.record import SCORE_NAMES, SCORES, score_rows
+    from parley.yamlfile import Problem as YamlProblem
+else:
+    # Re-exported from heavier modules, and loaded on first use (PEP 562).
+    _LAZY = {
+        "MODELS": "parley.experiments.bargain",
+        "BargainResult": "parley.experiments.bargain",
+        "Forecast": "parley.experiments.bargain",
+        "bargain": "parley.experiments.bargain",
+        "forecast": "parley.experiments.bargain",
+        "trace_frame": "parley.experiments.bargain",
+        "EUOptions": "parley.model.bargaining",
+        "SCORES": "parley.scoring.record",
+        "SCORE_NAMES": "parley.scoring.record",
+        "score_rows": "parley.scoring.record",
+        "apply_overrides": "parley.experiments.ensemble",
+        "Sensitivity": "parley.experiments.sensitivity",
+        "RecordTables": "parley.record.query",
+        "Scenario": "parley.scenario.schema",
+    }
+
+    def __getattr__(name: str) -> Any:
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
+    "EXTRAS",
     "MODELS",
     "PLACEBO_YEARS",
     "SCORES",
@@ -45,12 +93,15 @@ __all__ = [
     "CheckReport",
     "EUOptions",
     "Execution",
+    "Forecast",
     "InputError",
     "Location",
+    "MissingExtraError",
     "ParleyError",
     "RecordTables",
     "Scenario",
     "Sensitivity",
+    "__version__",
     "apply_overrides",
     "bargain",
     "calibrate",
@@ -63,6 +114,7 @@ __all__ = [
     "describe_date",
     "describe_source",
     "eu_options",
+    "forecast",
     "frame_records",
     "list_scenarios",
     "load_record",
@@ -78,16 +130,38 @@ __all__ = [
     "record_index",
     "record_timeline",
     "report",
+    "require_extra",
     "run",
     "run_summary",
     "scenario_record",
     "scenario_schema",
     "score_rows",
     "sensitivity",
+    "trace_frame",
     "write_report",
 ]
 
 PathLike = Path | str
+
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "web": ("fastapi", "uvicorn"),
+    "plots": ("matplotlib",),
+    "sensitivity": ("SALib",),
+    "dask": ("distributed",),
+}
+"""The optional extras (``pip install 'parley[NAME]'``) and the packages each brings:
+the web app, figures (the report, the sensitivity plot), SALib's sampling (sensitivity
+and calibration), and Dask clusters. ``all`` installs every one of them."""
+
+
+def require_extra(extra: str, command: str, what: str) -> None:
+    """Raise MissingExtraError (``COMMAND: WHAT needs the 'EXTRA' extra: pip install
+    'parley[EXTRA]'``) unless every package of the optional ``extra`` is installed.
+    Nothing is imported: the check is quick."""
+    if any(importlib.util.find_spec(package) is None for package in EXTRAS[extra]):
+        raise MissingExtraError(
+            f"{what} needs the '{extra}' extra: pip install 'parley[{extra}]'", Location(command)
+        )
 
 
 def load_record(directory: PathLike | None = None) -> RecordTables:
@@ -96,7 +170,9 @@ def load_record(directory: PathLike | None = None) -> RecordTables:
     ``directory`` is a record folder or a built-in record's name; with none, the first
     built-in record. Raises RecordError if any file is malformed.
     """
-    return query.tables(_load.load_record(directory))
+    from parley.record import load, query
+
+    return query.tables(load.load_record(directory))
 
 
 def scenario_record(scenario: Scenario) -> RecordTables | None:
@@ -119,7 +195,9 @@ class CheckReport:
 
 def check_record(directory: PathLike | None = None, corpus: PathLike | None = None) -> CheckReport:
     """Validate a record folder; with ``corpus``, recompute every hash from the texts."""
-    record, problems = _load.read_record(directory)
+    from parley.record import load, provenance
+
+    record, problems = load.read_record(directory)
     if corpus is not None:
         folder = Path(corpus)
         if not folder.is_dir():
@@ -144,6 +222,8 @@ def record_events(
     directory: PathLike | None = None,
 ) -> pd.DataFrame:
     """Events overlapping ``[start, end]`` (EDTF), optionally by actor and issue."""
+    from parley.record import query
+
     data = load_record(directory)
     return query.query_events(data, start=start, end=end, actor=actor, issue=issue)
 
@@ -156,11 +236,15 @@ def query_events(
     issue: str | None = None,
 ) -> pd.DataFrame:
     """As ``record_events``, over a record already loaded by ``load_record``."""
+    from parley.record import query
+
     return query.query_events(record, start=start, end=end, actor=actor, issue=issue)
 
 
 def query_claims(record: RecordTables) -> list[dict[str, Any]]:
     """As ``record_claims``, over a record already loaded by ``load_record``."""
+    from parley.record import query
+
     return query.claims_list(record)
 
 
@@ -174,16 +258,22 @@ def describe_date(date: str) -> str:
 def record_index(by: Period = "year", directory: PathLike | None = None) -> pd.DataFrame:
     """The record's index per year, quarter or month, between the dyad its ``record.yaml``
     names, over the years it covers."""
+    from parley.record import query
+
     return query.record_index(load_record(directory), by=by)
 
 
 def record_claims(directory: PathLike | None = None) -> list[dict[str, Any]]:
     """Contested claims, each with its alternatives, holders and passages."""
+    from parley.record import query
+
     return query.claims_list(load_record(directory))
 
 
 def record_timeline(directory: PathLike | None = None) -> dict[str, Any]:
     """The record as TimelineJS JSON."""
+    from parley.record import query
+
     return query.timeline(load_record(directory))
 
 
@@ -194,9 +284,11 @@ def cite(
     *,
     sentence: bool = True,
     directory: PathLike | None = None,
-) -> list[provenance.Match]:
+) -> list[Match]:
     """Where ``words`` occur in a source of a record, as passages to cite."""
-    record, _problems = _load.read_record(directory)
+    from parley.record import load, provenance
+
+    record, _problems = load.read_record(directory)
     sources = {source.id: source for source in record.sources}
     if source_id not in sources:
         known = ", ".join(sorted(sources))
@@ -246,6 +338,8 @@ def corpus_texts(record: RecordTables, corpus: PathLike) -> dict[str, str]:
     """The text of each of the record's sources, by source id, read from the ``corpus``
     folder once every passage's hash has been checked against it; the first problem
     found (a missing text, a hash that does not match) is raised as a ParleyError."""
+    from parley.record import provenance
+
     folder = Path(corpus)
     problems = provenance.check_corpus(record.record, folder)
     if problems:
@@ -255,6 +349,8 @@ def corpus_texts(record: RecordTables, corpus: PathLike) -> dict[str, str]:
 
 def eu_options(**choices: Any) -> EUOptions:
     """EUOptions from keyword choices, with a one-line error naming a bad value."""
+    from parley.model.bargaining import EUOptions
+
     hints = get_type_hints(EUOptions)
     for name, value in choices.items():
         if name not in hints:
@@ -271,19 +367,25 @@ def eu_options(**choices: Any) -> EUOptions:
 def load_scenario(scenario: PathLike) -> Scenario:
     """A built-in scenario by name (``parley scenarios`` lists them) or a scenario file,
     validated."""
-    return _scenario.load_scenario(scenario)
+    from parley.scenario import load
+
+    return load.load_scenario(scenario)
 
 
 def check_scenario(scenario: PathLike) -> tuple[Scenario | None, list[YamlProblem]]:
     """Every problem of a scenario, each located in its file."""
-    return _scenario.read_scenario(scenario)
+    from parley.scenario import load
+
+    return load.read_scenario(scenario)
 
 
 def list_scenarios() -> list[dict[str, str]]:
     """The built-in scenarios: name, title and period."""
+    from parley.scenario import load
+
     rows = []
-    for name in _scenario.builtin_scenarios():
-        scenario = _scenario.load_scenario(name)
+    for name in load.builtin_scenarios():
+        scenario = load.load_scenario(name)
         period = f"{scenario.start} to {scenario.end}, by {scenario.step}"
         rows.append({"name": name, "title": scenario.title, "period": period})
     return rows
@@ -291,6 +393,8 @@ def list_scenarios() -> list[dict[str, str]]:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors."""
+    from parley.scenario.schema import Scenario
+
     schema: dict[str, Any] = Scenario.model_json_schema()
     return schema
 
@@ -320,6 +424,11 @@ def run(
     execution: Execution | None = None,
 ) -> Ensemble:
     """Run a scenario (a built-in name, a file, or a Scenario) ``runs`` times from ``seed``."""
+    from parley.experiments.ensemble import apply_overrides, run_ensemble
+    from parley.experiments.executors import open_executor
+    from parley.experiments.store import RunStore
+    from parley.scenario.schema import Scenario
+
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if overrides:
         model = apply_overrides(model, overrides)
@@ -331,6 +440,8 @@ def run(
 
 def run_summary(ensemble: Ensemble) -> dict[str, Any]:
     """The summary of an ensemble: relation by year, first clash, agreements, talks."""
+    from parley.experiments.summary import summarize
+
     return summarize(ensemble)
 
 
@@ -353,6 +464,8 @@ def compare(
     at ``calibrate_until``, by default the scenario's), and the dated outcomes; with
     ``index``, against the user's series too. A scenario with no record has ``"record"``
     None, and only ``index`` is scored."""
+    from parley.scoring.record import compare_to_record
+
     record = scenario_record(ensemble.scenario)
     placebos = placebo_runs(ensemble, chunk, execution) if placebo else []
     return compare_to_record(ensemble, record, calibrate_until, index, placebos=placebos)
@@ -364,6 +477,8 @@ def placebo_runs(
     """The ensemble's scenario with every shock moved by each of ``PLACEBO_YEARS``, each
     run with the ensemble's runs and seed (None for a placebo that cannot run: see
     ``Placebo.problem``). Nothing is stored: ``execution.out`` is not used."""
+    from parley.scoring.placebo import shift_shocks
+
     how = dataclasses.replace(execution or Execution(), out=None, resume=False)
     runs = int(ensemble.outputs.relation.shape[0])
     found: list[tuple[Placebo, Ensemble | None]] = []
@@ -387,8 +502,14 @@ def report(
 ) -> str:
     """The self-contained HTML report of a scenario: its runs against the record and, with
     ``overrides``, the counterfactual on paired seeds."""
+    from parley.experiments.counterfactual import paired_differences
+    from parley.experiments.summary import summarize
     from parley.report.html import ReportInputs, render
-    from parley.scoring.record import read_external_index, yearly_index
+    from parley.scoring.record import (
+        compare_to_record,
+        read_external_index,
+        yearly_index,
+    )
 
     base = run(scenario, runs, seed, (), chunk, execution)
     record = scenario_record(base.scenario)
@@ -424,6 +545,9 @@ def counterfactual(
     execution: Execution | None = None,
 ) -> dict[str, Any]:
     """The scenario with and without ``overrides``, on paired seeds, and the differences."""
+    from parley.experiments.counterfactual import paired_differences
+    from parley.experiments.summary import summarize
+
     if not overrides:
         raise InputError(
             "a counterfactual needs at least one --set", Location("--set"), "PATH=VALUE"
@@ -443,6 +567,8 @@ def counterfactual(
 
 def parameters() -> pd.DataFrame:
     """Every parameter of the dynamic model: name, default, low, high, meaning, source."""
+    import pandas as pd
+
     from parley.scenario.parameters import SPECS
 
     return pd.DataFrame(
@@ -485,6 +611,7 @@ def sensitivity(
     With ``out`` (a new or empty folder), the samples and indices are written there as
     Parquet, and a figure as ``sensitivity.png``."""
     from parley.experiments import sensitivity as sa
+    from parley.experiments.executors import open_executor
     from parley.experiments.store import atomic_write, write_tables
     from parley.scoring.fit import sample_metrics
     from parley.scoring.record import yearly_index
@@ -539,6 +666,7 @@ def calibrate(
     With ``out`` (a new file), the fitted parameters are written there as an overlay
     that ``read_params`` reads."""
     from parley.experiments import calibrate as cal
+    from parley.experiments.executors import open_executor
     from parley.scoring.fit import fit, targets_until
 
     file = None if out is None else Path(out)
@@ -559,6 +687,8 @@ def calibrate(
         label: compare(run(model, runs, seed, sets), until, placebo=False)
         for label, sets in (("before", ()), ("after", fitted))
     }
+    from parley.model.params import Params
+
     before = Params.from_scenario(model).values()
     summary = {
         "scenario": model.name,
@@ -582,6 +712,9 @@ def calibrate(
 
 def _scenario_with(scenario: PathLike | Scenario, overrides: Sequence[str]) -> Scenario:
     """A scenario (a built-in name, a file, or a Scenario) with ``overrides`` applied."""
+    from parley.experiments.ensemble import apply_overrides
+    from parley.scenario.schema import Scenario
+
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     return apply_overrides(model, overrides) if overrides else model
 

@@ -13,6 +13,7 @@ __all__ = [
     "CorpusError",
     "InputError",
     "Location",
+    "MissingExtraError",
     "ParleyError",
     "QueryError",
     "RecordError",
@@ -76,3 +77,7 @@ class InputError(ParleyError):
 
 class ScenarioError(ParleyError):
     """A scenario is missing, malformed, or refers to something that does not exist."""
+
+
+class MissingExtraError(ParleyError):
+    """An optional part of parley is not installed; the message names the extra to install."""

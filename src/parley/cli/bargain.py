@@ -1,17 +1,19 @@
 """``parley bargain``: forecast a negotiation with the static bargaining models."""
 
-from __future__ import annotations
-
+import csv
 import dataclasses
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from parley import api
-from parley.cli.shared import TableFormat, console, frame_table, print_json
+from parley.cli.shared import TableFormat, console, frame_table, print_json, table
+
+if TYPE_CHECKING:
+    from parley.api import Forecast
 
 __all__ = ["bargain"]
 
@@ -87,7 +89,7 @@ def bargain(
         q=q,
         t=t,
     )
-    result = api.bargain(
+    found = api.forecast(
         file,
         model.value,
         rounds=rounds,
@@ -97,55 +99,68 @@ def bargain(
         options=options,
         input_format=None if input_format is None else input_format.value,
     )
-    _show_bargain(result, format)
+    _show_bargain(found, format)
 
 
-def _show_bargain(result: api.BargainResult, format: TableFormat) -> None:
-    frame = result.forecasts
+def _show_bargain(found: "Forecast", format: TableFormat) -> None:
+    """The forecasts, one row per model and dimension (the columns of
+    ``BargainResult.forecasts``), and the EU trace if there is one. Only the trace needs
+    pandas."""
+    trace = api.trace_frame(found) if found.paths else None
+    columns = list(found.rows[0]) if found.rows else []
     if format is TableFormat.json:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in found.rows:
+            groups.setdefault(row["model"], []).append(row)
         models = []
-        for name, group in frame.groupby("model", sort=False):
+        for name, group in groups.items():
             entry: dict[str, Any] = {
                 "model": name,
-                "forecast": dict(zip(group["dimension"], group["forecast"], strict=True)),
+                "forecast": {row["dimension"]: row["forecast"] for row in group},
             }
             if name == "eu":
-                entry["weighted_mean"] = dict(
-                    zip(group["dimension"], group["weighted_mean"], strict=True)
-                )
+                entry["weighted_mean"] = {row["dimension"]: row["weighted_mean"] for row in group}
                 entry["distribution"] = {
-                    row.dimension: {
-                        "mean": row.mean,
-                        "median": row.median,
-                        "p05": row.p05,
-                        "p95": row.p95,
-                    }
-                    for row in group.itertuples()
+                    row["dimension"]: {key: row[key] for key in ("mean", "median", "p05", "p95")}
+                    for row in group
                 }
                 entry.update(
-                    rounds=result.rounds,
-                    runs=result.runs,
-                    seed=result.seed,
-                    options=dataclasses.asdict(result.options),
+                    rounds=found.rounds,
+                    runs=found.runs,
+                    seed=found.seed,
+                    options=dataclasses.asdict(found.options),
                 )
             models.append(entry)
         data: dict[str, Any] = {
-            "problem": result.problem.name,
-            "dimensions": list(result.problem.dimensions),
+            "problem": found.problem.name,
+            "dimensions": list(found.problem.dimensions),
             "models": models,
         }
-        if result.trace is not None:
-            data["trace"] = api.frame_records(result.trace)
+        if trace is not None:
+            data["trace"] = api.frame_records(trace)
         print_json(data)
         return
     if format is TableFormat.csv:
-        shown = result.trace if result.trace is not None else frame
-        shown.to_csv(sys.stdout, index=False, lineterminator="\n")
+        if trace is not None:
+            trace.to_csv(sys.stdout, index=False, lineterminator="\n")
+            return
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([row[column] for column in columns] for row in found.rows)
         return
-    console.print(frame_table(frame.round(4), title=f"Forecasts for {result.problem.name}"))
-    if result.trace is not None:
-        first = result.trace[result.trace["run"] == 0]
-        for dimension, group in first.groupby("dimension", sort=False):
-            wide = group.pivot(index="actor", columns="round", values="position")
-            wide = wide.loc[list(result.problem.actors)].round(3).reset_index()
-            console.print(frame_table(wide, title=f"EU positions by round, {dimension} (run 0)"))
+    rounded = ([_round(row[column], 4) for column in columns] for row in found.rows)
+    console().print(table(columns, rounded, title=f"Forecasts for {found.problem.name}"))
+    if trace is not None:
+        first = trace[trace["run"] == 0]
+        for dimension, rounds in first.groupby("dimension", sort=False):
+            wide = rounds.pivot(index="actor", columns="round", values="position")
+            wide = wide.loc[list(found.problem.actors)].round(3).reset_index()
+            title = f"EU positions by round, {dimension} (run 0)"
+            console().print(frame_table(wide, title=title))
+
+
+def _round(value: Any, decimals: int) -> Any:
+    """A float rounded as pandas rounds a column (NumPy's rounding); anything else as is."""
+    import numpy as np
+
+    return np.round(value, decimals) if isinstance(value, float) else value

@@ -1,14 +1,11 @@
 """``parley record``: check the cited record, query it, export it."""
 
-from __future__ import annotations
-
 import enum
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from parley import api
 from parley.cli.shared import TableFormat, TableOrJson, console, frame_table, print_json, text
@@ -94,6 +91,8 @@ def record_events(
     record: RecordDir = None,
 ) -> None:
     """Events of the record, in date order, filtered by period, actor and issue."""
+    from rich.table import Table
+
     frame = api.record_events(start, end, actor, issue, record)
     if format is TableFormat.json:
         frame = frame.assign(start=frame["start"].astype(str), end=frame["end"].astype(str))
@@ -116,7 +115,7 @@ def record_events(
         when, headline = api.describe_date(str(row.date)), text(row.headline)
         table.add_row(when, headline, who, *map(text, (row.cameo, row.plover, row.goldstein)))
         table.add_row("", f"[dim]{text(row.summary)}[/dim]", "", "", "", "", text(row.claim))
-    console.print(table)
+    console().print(table)
 
 
 @app.command("index")
@@ -135,7 +134,7 @@ def record_index(
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         shown = frame.round(2)
-        console.print(frame_table(shown, title="Record index (both directions)"))
+        console().print(frame_table(shown, title="Record index (both directions)"))
 
 
 @app.command("claims")
@@ -146,6 +145,8 @@ def record_claims(
     record: RecordDir = None,
 ) -> None:
     """Where the sources disagree: each claim, its alternatives and who holds each."""
+    from rich.table import Table
+
     claims = api.record_claims(record)
     if format is TableOrJson.json:
         print_json(claims)
@@ -164,7 +165,7 @@ def record_claims(
                 alternative["held_by"],
                 cites,
             )
-    console.print(table)
+    console().print(table)
 
 
 @app.command("timeline")
@@ -175,6 +176,8 @@ def record_timeline(
     record: RecordDir = None,
 ) -> None:
     """The record as a timeline: a table, or TimelineJS JSON."""
+    from rich.table import Table
+
     if format is TimelineFormat.timelinejs:
         print_json(api.record_timeline(record))
         return
@@ -185,7 +188,7 @@ def record_timeline(
     for row in frame.itertuples(index=False):
         what = f"[bold]{text(row.headline)}[/bold]: {text(row.summary)}"
         table.add_row(api.describe_date(str(row.date)), what, text(row.claim))
-    console.print(table)
+    console().print(table)
 
 
 @app.command("cite")

@@ -44,7 +44,7 @@ def scenario_parameters(
     if format is TableOrJson.json:
         print_json(api.frame_records(frame))
         return
-    console.print(frame_table(frame, title=f"{len(frame)} parameters, with their defaults"))
+    console().print(frame_table(frame, title=f"{len(frame)} parameters, with their defaults"))
 
 
 @app.command("check")

@@ -1,11 +1,11 @@
 """``parley serve``: the web app."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from parley import api
 
 __all__ = ["serve"]
 
@@ -22,6 +22,7 @@ def serve(
     max_runs: Annotated[int, typer.Option(min=1, help="Runs allowed per request.")] = 5000,
 ) -> None:
     """Serve the web app: the record explorer, the scenario explorer and the what-if page."""
+    api.require_extra("web", "parley serve", "the web app")
     import uvicorn
 
     from parley.web.app import Limits, create_app

@@ -1,15 +1,10 @@
 """The simulator's commands: run, counterfactual, compare, sensitivity, report, calibrate."""
 
-from __future__ import annotations
-
 import enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
-from rich.table import Table
 
 from parley import api
 from parley.cli.shared import (
@@ -83,7 +78,7 @@ def run(
         )
     model, overrides = _model(scenario, params, set_)
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress, out, resume)
+        how = execution("run", workers, scheduler, progress, out, resume)
         ensemble = api.run(model, runs, seed, overrides, chunk, how)
     summary = api.run_summary(ensemble)
     if format is TableOrJson.json:
@@ -93,6 +88,9 @@ def run(
 
 
 def _show_run(summary: dict[str, Any]) -> None:
+    import numpy as np
+    import pandas as pd
+
     title = f"{summary['scenario']}: {summary['runs']} runs, seed {summary['seed']}"
     relation = pd.DataFrame(summary["relation"]).round(2)
     if relation["counterpart"].nunique() > 1:  # one column per counterpart: median [5-95%]
@@ -105,7 +103,7 @@ def _show_run(summary: dict[str, Any]) -> None:
         relation.columns.name = None
     else:
         relation = relation.drop(columns="counterpart")
-    console.print(
+    console().print(
         frame_table(relation, title=f"Relation index by year (median and 5-95%), {title}")
     )
     outcomes = [("first deadly clash", summary["first_clash"])]
@@ -121,7 +119,7 @@ def _show_run(summary: dict[str, Any]) -> None:
         }
         for name, dist in outcomes
     ]
-    console.print(frame_table(pd.DataFrame(rows), title="When things happen, across the runs"))
+    console().print(frame_table(pd.DataFrame(rows), title="When things happen, across the runs"))
     talks = pd.DataFrame(summary["talks"])
     if not talks.empty:
         talks["decade"] = talks["year"] // 10 * 10
@@ -132,7 +130,9 @@ def _show_run(summary: dict[str, Any]) -> None:
         wide.columns = [
             str(c) + ("s" if isinstance(c, int | np.integer) else "") for c in wide.columns
         ]
-        console.print(frame_table(wide, title="Talks held: mean share of runs per year, by decade"))
+        console().print(
+            frame_table(wide, title="Talks held: mean share of runs per year, by decade")
+        )
 
 
 def counterfactual(
@@ -149,8 +149,10 @@ def counterfactual(
     ] = TableOrJson.table,
 ) -> None:
     """Baseline against intervention on paired seeds: differences with 95% intervals."""
+    import pandas as pd
+
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("counterfactual", workers, scheduler, progress)
         result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed, chunk, how)
     if format is TableOrJson.json:
         print_json(result)
@@ -159,7 +161,7 @@ def counterfactual(
     frame["ci95"] = frame["ci95"].map(lambda pair: f"{pair[0]:+.3f} to {pair[1]:+.3f}")
     interventions = "; ".join(result["interventions"])
     title = f"{result['scenario']}, {result['runs']} paired runs: {interventions}"
-    console.print(frame_table(frame, title=title))
+    console().print(frame_table(frame, title=title))
 
 
 def compare(
@@ -190,7 +192,7 @@ def compare(
     (every shock moved five years earlier, then later)."""
     model, overrides = _model(scenario, params, set_)
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("compare", workers, scheduler, progress)
         ensemble = api.run(model, runs, seed, overrides, chunk, how)
         scores = api.compare(ensemble, calibrate_until, index, True, chunk, how)
     if format is TableOrJson.json:
@@ -201,11 +203,11 @@ def compare(
         if scores.get(key) is not None:
             _show_eras(scores[key], f"{title}. The model's yearly index against {against}")
     if scores["record"] is None:
-        console.print(f"{title}. The scenario names no record: nothing to score it against.")
+        console().print(f"{title}. The scenario names no record: nothing to score it against.")
         return
     relation = scores["record"]["relation"]
     if relation["years"]:
-        console.print(
+        console().print(
             f"The model's yearly median R against the record's index: Spearman "
             f"{_score(relation['spearman'])}, sign agreement {_score(relation['sign_agreement'])}"
             f" ({relation['years']} years; R has its own scale, so no CRPS)."
@@ -213,7 +215,7 @@ def compare(
     _show_outcomes(scores["record"], scores["calibrate_until"])
     for label, placebo in scores["record"]["placebo"].items():
         if placebo["skipped"]:
-            console.print(f"Placebo {label} not run: {placebo['skipped']}.")
+            console().print(f"Placebo {label} not run: {placebo['skipped']}.")
 
 
 def _score(value: float | None, digits: int = 2) -> str:
@@ -223,9 +225,11 @@ def _score(value: float | None, digits: int = 2) -> str:
 def _show_eras(scores: dict[str, Any], title: str) -> None:
     """For each era, and in and out of sample, each score of the model beside the
     baselines' and the placebos', and how many of them the model beats."""
+    from rich.table import Table
+
     rows = api.score_rows(scores)
     if not rows:
-        console.print(f"{title}: no year of the index falls in the scenario's period.")
+        console().print(f"{title}: no year of the index falls in the scenario's period.")
         return
     rivals = list(rows[0]["others"])
     table = Table(title=f"{title}, beside baselines forecast at the cut and placebos")
@@ -242,12 +246,14 @@ def _show_eras(scores: dict[str, Any], title: str) -> None:
             f"{row['beats']} of {row['rivals']}",
             end_section=place == len(api.SCORES) - 1,
         )
-    console.print(table)
+    console().print(table)
 
 
 def _show_outcomes(record: dict[str, Any], cut: int) -> None:
     """The dated outcomes: the share of runs by the end, the most likely year, Brier and
     CRPS (in years), and the placebos' CRPS."""
+    from rich.table import Table
+
     table = Table(title=f"Dated outcomes, in or out of sample at {cut} (CRPS in years; a run "
                   "where it never happens counts at the year after the period)")  # fmt: skip
     columns = ["outcome", "record", "sample", "by the end", "most likely", "Brier", "CRPS"]
@@ -265,7 +271,7 @@ def _show_outcomes(record: dict[str, Any], cut: int) -> None:
             _score(outcome["crps"]),
             *(_score(p["outcomes"][n]["crps"]) for p in record["placebo"].values()),
         )
-    console.print(table)
+    console().print(table)
 
 
 class MethodChoice(enum.StrEnum):
@@ -296,9 +302,12 @@ def sensitivity(
     ] = TableOrJson.table,
 ) -> None:
     """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
+    api.require_extra("sensitivity", "parley sensitivity", "sensitivity analysis")
+    if out is not None:
+        api.require_extra("plots", "parley sensitivity", "the plot written to --out")
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "samples") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("sensitivity", workers, scheduler, progress)
         result = api.sensitivity(scenario, method.value, names, samples, runs, seed, sets, out, how)
     if format is TableOrJson.json:
         print_json({"method": result.method, "indices": result.indices.to_dict("records")})
@@ -306,7 +315,7 @@ def sensitivity(
     order = "mu_star" if result.method == "morris" else "ST"
     for metric, rows in result.indices.groupby("metric", sort=False):
         top = rows.sort_values(order, ascending=False).head(5).drop(columns="metric")
-        console.print(
+        console().print(
             frame_table(top.round(4), title=f"{metric}: the 5 parameters that matter most")
         )
 
@@ -329,10 +338,11 @@ def report(
     """Write one self-contained HTML report: runs against the record, and --set's effect.
 
     The file is replaced only once the new report is complete."""
+    api.require_extra("plots", "parley report", "the report")
     model, overrides = _model(scenario, params, None)
     model = api.apply_overrides(model, overrides) if overrides else model
     with progress_bar(quiet, "chunks") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("report", workers, scheduler, progress)
         page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
     api.write_report(page, out)
     typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
@@ -359,9 +369,12 @@ def calibrate(
     ] = TableOrJson.table,
 ) -> None:
     """Fit parameters to the record up to --until; score the fit before and after it."""
+    import pandas as pd
+
+    api.require_extra("sensitivity", "parley calibrate", "calibration")
     sets, names = tuple(set_ or ()), _names(params)
     with progress_bar(quiet, "parameter sets") as progress:
-        how = execution(workers, scheduler, progress)
+        how = execution("calibrate", workers, scheduler, progress)
         found = api.calibrate(scenario, until, budget, names, runs, seed, sets, out, how)
     result = found.summary
     if format is TableOrJson.json:
@@ -374,11 +387,11 @@ def calibrate(
          "sign agreement after": result["out_of_sample"][label]["sign_agreement"]}
         for label in ("before", "after")
     ]  # fmt: skip
-    console.print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
+    console().print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
     changed = pd.DataFrame(
         [
             {"parameter": k, "before": result["before"][k], "after": v}
             for k, v in result["parameters"].items()
         ]
     )
-    console.print(frame_table(changed.round(4), title="Parameters"))
+    console().print(frame_table(changed.round(4), title="Parameters"))
