@@ -25,7 +25,14 @@ from parley.scenario.parameters import SPECS
 from parley.scenario.schema import MILESTONES, Scenario, Shock
 from parley.yamlfile import Document, FieldPath, Problem, field_name, plain, read_yaml
 
-__all__ = ["builtin_scenarios", "check", "load_scenario", "read_scenario", "scenario_path"]
+__all__ = [
+    "builtin_scenarios",
+    "check",
+    "full_years",
+    "load_scenario",
+    "read_scenario",
+    "scenario_path",
+]
 
 _KINDS = {
     get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Shock)[0])
@@ -242,7 +249,7 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
         )
 
 
-def _full_years(s: Scenario) -> tuple[int, int]:
+def full_years(s: Scenario) -> tuple[int, int]:
     """The first and last calendar years that lie wholly inside the scenario's period."""
     first, last = dates.bounds(s.start)[0], dates.bounds(s.end)[1]
     return (
@@ -255,7 +262,7 @@ def _check_scoring(
     s: Scenario, issues: set[str], cited: _RecordIds | None
 ) -> Iterator[tuple[FieldPath, str]]:
     here = ("scoring",)
-    first, last = _full_years(s)
+    first, last = full_years(s)
     for i, (a, b) in enumerate(s.scoring.eras):
         if a < first or b > last:
             yield (*here, "eras", i), f"[{a}, {b}] is not inside the full years {first}-{last}"

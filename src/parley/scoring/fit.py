@@ -24,9 +24,10 @@ from parley.experiments.ensemble import Ensemble
 from parley.experiments.summary import outcome_years, yearly_model_index
 from parley.record import dates
 from parley.record.query import RecordTables
+from parley.scenario.load import full_years
 from parley.scenario.schema import Scenario
 from parley.scoring import metrics
-from parley.scoring.record import full_years, span_scores, yearly_index
+from parley.scoring.record import span_scores, yearly_index
 
 __all__ = ["Targets", "fit", "sample_metrics", "targets_until"]
 

@@ -28,6 +28,7 @@ from parley.experiments.summary import (
 from parley.record import dates as _dates
 from parley.record import query
 from parley.record.query import RecordTables
+from parley.scenario.load import full_years
 from parley.scenario.schema import Scenario
 from parley.scoring import metrics
 from parley.scoring.baselines import BASELINES, baselines
@@ -40,7 +41,6 @@ __all__ = [
     "calibration_year",
     "compare_to_record",
     "dyad_sides",
-    "full_years",
     "read_external_index",
     "score_rows",
     "span_scores",
@@ -70,16 +70,6 @@ def dyad_sides(scenario: Scenario) -> query.Sides:
             side = next(key for key, ids in later.items() if states[shock.state] in ids)
             later[side] += [states[new.id] for new in shock.successors]
     return later[first], later[second]
-
-
-def full_years(scenario: Scenario) -> tuple[int, int]:
-    """The first and last calendar years wholly inside the scenario's period."""
-    first = _dates.bounds(scenario.start)[0]
-    last = _dates.bounds(scenario.end)[1]
-    return (
-        first.year if (first.month, first.day) == (1, 1) else first.year + 1,
-        last.year if (last.month, last.day) == (12, 31) else last.year - 1,
-    )
 
 
 def calibration_year(scenario: Scenario) -> int:
