@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from parley.experiments.ensemble import Ensemble
 from parley.experiments.sensitivity import Sensitivity
@@ -74,6 +75,7 @@ def relation_figure(
         axis.plot(list(record), list(record.values()), "o-", color="#333333", markersize=2.5,
                   linewidth=0.8, label="the record")  # fmt: skip
     axis.set_ylabel("net Goldstein per year")
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     axis.axhline(0, color="#999999", linewidth=0.6)
     handles, labels = axis.get_legend_handles_labels()
     if external:

@@ -98,14 +98,21 @@ def render(inputs: ReportInputs) -> str:
     parts = [
         _section("summary", "What this report holds", _summary(inputs)),
         _section(
-            "relation", "The model's index against the record's",
+            "relation",
+            "The model's yearly index"
+            + ("" if inputs.record_index is None else " against the record's"),
             _figure(
                 figures.relation_figure(
                     [("model", ensemble)], inputs.record_index, inputs.external
                 ),
                 "The model's yearly index, the net Goldstein value of the events its runs draw "
-                "(median of the runs, with the band holding 90% of them), against the record's "
-                "yearly index, the same measure made from the record's events.",
+                "(median of the runs, with the band holding 90% of them)"
+                + (
+                    "."
+                    if inputs.record_index is None
+                    else ", against the record's yearly index, the same measure made from "
+                    "the record's events."
+                ),
             ),
         ),
         _section("timeline", "The record's timeline", _timeline(inputs)),

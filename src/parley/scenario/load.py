@@ -18,9 +18,9 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from parley.errors import Location, ScenarioError
+from parley.errors import Location, RecordError, ScenarioError
 from parley.record import dates
-from parley.record.load import builtin_records, record_folder
+from parley.record.load import builtin_records, load_record, record_folder
 from parley.scenario.parameters import SPECS
 from parley.scenario.schema import MILESTONES, Scenario, Shock
 from parley.yamlfile import Document, FieldPath, Problem, field_name, plain, read_yaml
@@ -129,9 +129,6 @@ class _RecordIds:
 @functools.cache
 def _record_ids(name: str) -> _RecordIds | str:
     """The ids a scenario may cite in its record, or why the record cannot be read."""
-    from parley.errors import RecordError
-    from parley.record.load import load_record
-
     folder = record_folder(name)
     if not folder.is_dir():
         names = ", ".join(builtin_records())

@@ -58,18 +58,17 @@ SCORE_NAMES = {
 
 def dyad_sides(scenario: Scenario) -> query.Sides:
     """The scenario's dyad as record state ids: each state's ``record_actor`` (or its id),
-    the second side with the states that succeed it."""
-    states = {state.id: state.record_actor or state.id for state in scenario.states}
-    for shock in scenario.shocks:
-        if shock.kind == "succession":
-            states.update({new.id: new.record_actor or new.id for new in shock.successors})
+    the second side with every state that succeeds it (only the counterpart and its
+    successors may split: ``scenario check`` sees to it)."""
+    record_id = {state.id: state.record_actor or state.id for state in scenario.states}
+    successors = [
+        new.record_actor or new.id
+        for shock in scenario.shocks
+        if shock.kind == "succession"
+        for new in shock.successors
+    ]
     first, second = scenario.dyad
-    later = {first: [states[first]], second: [states[second]]}
-    for shock in scenario.shocks:
-        if shock.kind == "succession":
-            side = next(key for key, ids in later.items() if states[shock.state] in ids)
-            later[side] += [states[new.id] for new in shock.successors]
-    return later[first], later[second]
+    return [record_id[first]], [record_id[second], *successors]
 
 
 def calibration_year(scenario: Scenario) -> int:
