@@ -16,6 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "parley"
 LAYERS = {
     "errors": 0,
     "yamlfile": 0,
+    "files": 0,
+    "budget": 0,
     "record": 1,
     "scenario": 1,
     "model": 2,

@@ -27,6 +27,7 @@ from parley.errors import (
     InputError,
     Location,
     MissingExtraError,
+    OutputError,
     ParleyError,
     QueryError,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "InputError",
     "Location",
     "MissingExtraError",
+    "OutputError",
     "ParleyError",
     "RecordTables",
     "Scenario",
@@ -105,6 +107,7 @@ __all__ = [
     "apply_overrides",
     "bargain",
     "calibrate",
+    "check_output_file",
     "check_record",
     "check_scenario",
     "cite",
@@ -318,19 +321,13 @@ def new_scenario(path: PathLike) -> Path:
     (which must not exist yet), to edit into one's own."""
     from importlib.resources import files
 
-    from parley.experiments.store import atomic_write
+    from parley.files import atomic_text
 
     target = Path(path)
     if target.exists():
         raise InputError("the file is already there", Location(str(target)), "a new file")
-    if not target.parent.is_dir():
-        raise InputError("no such folder", Location(str(target.parent)), "an existing folder")
     text = files("parley").joinpath("data", "templates", "new-scenario.yaml").read_text("utf-8")
-
-    def write(temporary: str) -> None:
-        Path(temporary).write_text(text, encoding="utf-8")
-
-    atomic_write(target, write)
+    atomic_text(target, text)
     return target
 
 
@@ -584,14 +581,19 @@ def read_params(path: PathLike) -> tuple[str, ...]:
     return tuple(f"parameters.{k}={v!r}" for k, v in read_overlay(Path(path)).items())
 
 
+def check_output_file(path: PathLike) -> Path:
+    """``path`` as a file to write, checked before the work that makes it: its folder
+    exists and it is not itself a folder (an OutputError otherwise)."""
+    from parley.files import check_target
+
+    return check_target(Path(path))
+
+
 def write_report(page: str, out: PathLike) -> None:
     """Write a report's page to ``out``; the file is replaced only once it is complete."""
-    from parley.experiments.store import atomic_write
+    from parley.files import atomic_text
 
-    def write(path: str) -> None:
-        Path(path).write_text(page, encoding="utf-8")
-
-    atomic_write(Path(out), write)
+    atomic_text(Path(out), page)
 
 
 def sensitivity(
@@ -612,15 +614,14 @@ def sensitivity(
     Parquet, and a figure as ``sensitivity.png``."""
     from parley.experiments import sensitivity as sa
     from parley.experiments.executors import open_executor
-    from parley.experiments.store import atomic_write, write_tables
+    from parley.experiments.store import write_tables
+    from parley.files import atomic_write, new_output_folder
     from parley.scoring.fit import sample_metrics
     from parley.scoring.record import yearly_index
 
-    folder = None if out is None else Path(out)
-    if folder is not None and folder.exists() and any(folder.iterdir()):
-        raise InputError("results are already there", Location(str(folder)), "a new --out folder")
     model = _scenario_with(scenario, overrides)
     record = scenario_record(model)
+    folder = None if out is None else new_output_folder(Path(out))
     observed = {} if record is None else yearly_index(record, model)
     measure = functools.partial(sample_metrics, observed=observed)
     how = execution or Execution()
@@ -669,7 +670,7 @@ def calibrate(
     from parley.experiments.executors import open_executor
     from parley.scoring.fit import fit, targets_until
 
-    file = None if out is None else Path(out)
+    file = None if out is None else check_output_file(out)
     if file is not None and file.exists():
         raise InputError("the file is already there", Location(str(file)), "a new --out file")
     model = _scenario_with(scenario, overrides)

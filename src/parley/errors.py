@@ -14,6 +14,7 @@ __all__ = [
     "InputError",
     "Location",
     "MissingExtraError",
+    "OutputError",
     "ParleyError",
     "QueryError",
     "RecordError",
@@ -77,6 +78,10 @@ class InputError(ParleyError):
 
 class ScenarioError(ParleyError):
     """A scenario is missing, malformed, or refers to something that does not exist."""
+
+
+class OutputError(ParleyError):
+    """A result cannot be written (no such folder, no permission, a full disk)."""
 
 
 class MissingExtraError(ParleyError):

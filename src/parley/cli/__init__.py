@@ -12,6 +12,7 @@ annotations`` on purpose: Typer reads every command's annotations at each start,
 evaluating them from strings would cost about 25 ms.
 """
 
+import os
 from typing import Annotated
 
 import typer
@@ -21,6 +22,8 @@ from parley import api
 from parley.cli import bargain, record, scenario, serve, simulate
 
 __all__ = ["app", "main"]
+
+_BUDGETS = "see docs/reference/limits.md"
 
 app = typer.Typer(
     name="parley",
@@ -80,5 +83,24 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"parley: error: {exc.format_message()}", err=True)
         raise SystemExit(2) from None
     except Abort:
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("parley: interrupted", err=True)
+        raise SystemExit(130) from None
+    except MemoryError:
+        typer.echo(f"parley: error: out of memory (expected a smaller job; {_BUDGETS})", err=True)
+        raise SystemExit(2) from None
+    except OSError as exc:  # a file that went away, a full disk: say which, in one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"parley: error: {where}{exc.strerror or exc}", err=True)
+        raise SystemExit(2) from None
+    except Exception as exc:  # a bug in parley: one line, and the traceback on request
+        if os.environ.get("PARLEY_DEBUG"):
+            raise
+        typer.echo(
+            f"parley: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(a bug in parley; PARLEY_DEBUG=1 shows the traceback)",
+            err=True,
+        )
         raise SystemExit(1) from None
     raise SystemExit(code if isinstance(code, int) else 0)

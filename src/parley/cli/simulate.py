@@ -339,6 +339,7 @@ def report(
 
     The file is replaced only once the new report is complete."""
     api.require_extra("plots", "parley report", "the report")
+    api.check_output_file(out)
     model, overrides = _model(scenario, params, None)
     model = api.apply_overrides(model, overrides) if overrides else model
     with progress_bar(quiet, "chunks") as progress:

@@ -65,16 +65,11 @@ def calibrate(
 
 def write_overlay(path: Path, values: dict[str, float], header: Sequence[str]) -> None:
     """A parameter overlay that ``--params FILE`` applies: comments, then ``parameters``."""
-    from parley.experiments.store import atomic_write
+    from parley.files import atomic_text
 
     lines = [f"# {line}" for line in header] + ["parameters:"]
     lines += [f"  {name}: {value!r}" for name, value in values.items()]
-    text = "\n".join(lines) + "\n"
-
-    def write(temporary: str) -> None:
-        Path(temporary).write_text(text, encoding="utf-8")
-
-    atomic_write(path, write)
+    atomic_text(path, "\n".join(lines) + "\n")
 
 
 def read_overlay(path: Path) -> dict[str, float]:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from parley.budget import Cost, require
 from parley.errors import InputError, Location
 from parley.experiments.executors import Executor, InProcess, Task
 from parley.experiments.store import RunMeta, RunStore
@@ -26,7 +27,14 @@ from parley.model.simulate import Inputs, Outputs, Params, compile_inputs, simul
 from parley.scenario.load import check
 from parley.scenario.schema import Scenario
 
-__all__ = ["Ensemble", "apply_overrides", "run_ensemble", "scenario_sha256"]
+__all__ = ["Ensemble", "apply_overrides", "ensemble_cost", "run_ensemble", "scenario_sha256"]
+
+# Measured on the built-in scenario with one worker: about 300 MB before the first run,
+# about twice the outputs' bytes per run (the chunks, then their concatenation and the
+# tables), and about 50 ns per step and actor-issue pair (0.8 ms a run of 169 steps);
+# the estimates take the base and the time per unit at about twice those.
+_BASE_MEMORY = 600 * 2**20
+_SECONDS_PER_UNIT = 100e-9
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,16 @@ def scenario_sha256(scenario: Scenario) -> str:
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
 
+def ensemble_cost(inputs: Inputs, runs: int) -> Cost:
+    """The estimated memory and time of ``runs`` runs of a compiled scenario."""
+    steps, sides, talks = len(inputs.steps), len(inputs.counterparts), len(inputs.talks)
+    states, issues = len(inputs.states), len(inputs.issues)
+    per_step = sides * (8 * 5 + 2) + talks * 11 + states * issues * 8 + len(CODES) * 8
+    per_run = steps * per_step + (issues + 4) * 8
+    units = steps * (len(inputs.actors) * issues + sides + talks + 1)
+    return Cost(_BASE_MEMORY + 2.5 * per_run * runs, _SECONDS_PER_UNIT * units * runs)
+
+
 def run_ensemble(
     scenario: Scenario,
     runs: int,
@@ -140,6 +158,7 @@ def run_ensemble(
     except ValueError as exc:
         raise InputError(str(exc), Location(scenario.name, field="parameters")) from None
     inputs = compile_inputs(scenario)
+    require(f"--runs {runs}", ensemble_cost(inputs, runs))
     size = chunk or runs
     starts = list(range(0, runs, size))
     sizes = {n: min(size, runs - start) for n, start in enumerate(starts)}

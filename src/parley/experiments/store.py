@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import socket
-import tempfile
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -31,10 +30,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from parley.errors import InputError, Location
+from parley.errors import InputError, Location, OutputError
+from parley.files import atomic_write, new_output_folder, output_folder
 from parley.model.simulate import Outputs
 
-__all__ = ["CATALOG", "RunMeta", "RunStore", "atomic_write", "write_tables"]
+__all__ = ["CATALOG", "RunMeta", "RunStore", "write_tables"]
 
 CATALOG = "catalog.duckdb"
 _SCHEMA = """
@@ -48,23 +48,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 """
 
 
-def atomic_write(target: Path, write: Callable[[str], None]) -> None:
-    """Write through ``write(temporary_path)``, then rename onto ``target``."""
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def write_tables(tables: dict[str, pd.DataFrame], out: Path, overwrite: bool = False) -> list[Path]:
     """Write each table to ``out/NAME.parquet``; refuse to overwrite an earlier result."""
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     targets = {name: out / f"{name}.parquet" for name in tables}
     existing = [path for path in targets.values() if path.exists()]
     if existing and not overwrite:
@@ -116,12 +102,13 @@ class RunStore:
             if not self.catalog.is_file():
                 raise InputError("nothing to resume here", where, "a folder written by --out")
             self._check_same(meta)
-        elif self.folder.exists() and any(self.folder.iterdir()):
-            raise InputError("results are already there", where, "a new --out folder, or --resume")
-        (self.folder / "chunks").mkdir(parents=True, exist_ok=True)
+            output_folder(self.folder / "chunks")
+        else:
+            new_output_folder(self.folder)
+            output_folder(self.folder / "chunks")
         for leftover in self.folder.glob("**/.*.tmp"):  # half-written by an interrupted run
             leftover.unlink()
-        with duckdb.connect(str(self.catalog)) as con:
+        with self._catalog() as con:
             con.execute(_SCHEMA)
             self.attempt = 1 + int(con.execute("SELECT count(*) FROM attempts").fetchone()[0])  # type: ignore[index]
             con.execute(
@@ -132,8 +119,22 @@ class RunStore:
                 ],
             )  # fmt: skip
 
+    @contextmanager
+    def _catalog(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the catalog; a damaged or unwritable one is an error that says so."""
+        try:
+            with duckdb.connect(str(self.catalog), read_only=read_only) as con:
+                yield con
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise OutputError(
+                f"the run catalog cannot be used: {first}",
+                Location(str(self.catalog)),
+                "a catalog written by parley; start again in a new --out folder",
+            ) from None
+
     def _check_same(self, meta: RunMeta) -> None:
-        with duckdb.connect(str(self.catalog), read_only=True) as con:
+        with self._catalog(read_only=True) as con:
             row = con.execute(
                 "SELECT scenario_sha256, seed, runs, chunk_size FROM attempts "
                 "ORDER BY attempt LIMIT 1"
@@ -154,7 +155,7 @@ class RunStore:
         """The chunks a resumed run can trust: listed, present, with their sha256 and size."""
         if not self.resume:
             return {}
-        with duckdb.connect(str(self.catalog), read_only=True) as con:
+        with self._catalog(read_only=True) as con:
             rows = con.execute("SELECT chunk, file, sha256 FROM chunks").fetchall()
         trusted = {}
         for chunk, name, digest in rows:
@@ -181,7 +182,7 @@ class RunStore:
                 np.savez(handle, **arrays)
 
         atomic_write(target, write)
-        with duckdb.connect(str(self.catalog)) as con:
+        with self._catalog() as con:
             con.execute("DELETE FROM chunks WHERE chunk = ?", [chunk])
             con.execute(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -194,7 +195,7 @@ class RunStore:
     def finish(self, tables: dict[str, pd.DataFrame]) -> None:
         """Write the tables (again, when resuming) and mark the attempt done."""
         write_tables(tables, self.folder, overwrite=self.resume)
-        with duckdb.connect(str(self.catalog)) as con:
+        with self._catalog() as con:
             con.execute(
                 "UPDATE attempts SET status = 'done', finished = ? WHERE attempt = ?",
                 [_now(), self.attempt],
