@@ -27,8 +27,10 @@ __all__ = ["MEMORY_VARIABLE", "TIME_VARIABLE", "Budget", "Cost", "require"]
 
 MEMORY_VARIABLE = "PARLEY_MEMORY_BUDGET"
 TIME_VARIABLE = "PARLEY_TIME_BUDGET"
-_MEMORY_UNITS: dict[str, float] = {"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10,
-                 "mib": 2**20, "gib": 2**30, "tib": 2**40}  # fmt: skip
+_MEMORY_UNITS: dict[str, float] = {
+    "": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+}  # fmt: skip
 _TIME_UNITS: dict[str, float] = {"": 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 _AMOUNT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)\s*$")
 
