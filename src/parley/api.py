@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import importlib
 import importlib.util
+import math
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ __all__ = [
     "eu_options",
     "forecast",
     "frame_records",
+    "json_ready",
     "list_scenarios",
     "load_record",
     "load_scenario",
@@ -718,6 +720,19 @@ def _scenario_with(scenario: PathLike | Scenario, overrides: Sequence[str]) -> S
 
     model = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     return apply_overrides(model, overrides) if overrides else model
+
+
+def json_ready(data: Any) -> Any:
+    """``data`` with every NaN or infinite number as None, and tuples as lists: what
+    strict JSON (``allow_nan=False``) can hold. The faces call it on everything they
+    print or send as JSON."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: json_ready(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_ready(value) for value in data]
+    return data
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from parley.errors import Location
 
@@ -77,9 +81,50 @@ class Document:
         return Location(str(self.path), line, column, label or None)
 
 
+MAX_DEPTH = 64
+"""Nesting deeper than this is refused (no parley file needs more than a few levels)."""
+MAX_ALIASED = 100_000
+"""Aliases may add at most this many values to a file beyond those written in it."""
+
+
+class _BoundedComposer(Composer):
+    """ruamel's composer, counting what the document would expand to if its aliases were
+    copied out, and refusing aliases that expand past :data:`MAX_ALIASED` values (a
+    "billion laughs") or that point into their own anchor, before anything is expanded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sizes: dict[int, int] = {}
+        self.written = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        alias = self.parser.check_event(AliasEvent)
+        mark = self.parser.peek_event().start_mark
+        node: Node = super().compose_node(parent, index)
+        size = self.sizes.get(id(node))
+        if alias and size is None:
+            raise ComposerError(None, None, "an alias inside its own anchor", mark)
+        if size is None:
+            self.written += 1
+            if isinstance(node, SequenceNode):
+                size = 1 + sum(self.sizes[id(child)] for child in node.value)
+            elif isinstance(node, MappingNode):
+                size = 1 + sum(self.sizes[id(k)] + self.sizes[id(v)] for k, v in node.value)
+            else:
+                size = 1
+            self.sizes[id(node)] = size
+        if size > self.written + MAX_ALIASED:
+            raise ComposerError(
+                None, None, f"aliases that expand past {MAX_ALIASED:,} values", mark
+            )
+        return node
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_DEPTH
+    yaml.Composer = _BoundedComposer
     return yaml
 
 
@@ -94,13 +139,25 @@ def read_yaml(
         problems.append(Problem(Location(str(path)), f"missing {what}"))
         return None
     try:
-        root = _yaml().load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        root = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if isinstance(exc, MaxDepthExceededError):
+            what = f"nested deeper than {MAX_DEPTH} levels"
         problems.append(Problem(Location(str(path), line, column), f"broken YAML: {what}"))
+        return None
+    except ReaderError as exc:  # a character YAML does not allow, such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        problems.append(
+            Problem(
+                Location(str(path), line, column), f"character U+{exc.character:04X} not allowed"
+            )
+        )
         return None
     except UnicodeDecodeError as exc:
         problems.append(Problem(Location(str(path)), f"not UTF-8 text: {exc.reason}"))

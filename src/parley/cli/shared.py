@@ -78,7 +78,11 @@ def console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """``data`` as strict JSON: a NaN or an infinity is printed as null."""
+    strict = json.dumps(
+        api.json_ready(data), indent=2, ensure_ascii=False, default=str, allow_nan=False
+    )
+    sys.stdout.write(strict + "\n")
 
 
 def table(columns: Iterable[Any], rows: Iterable[Sequence[Any]], title: str | None = None) -> Table:

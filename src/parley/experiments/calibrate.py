@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from parley.budget import require
 from parley.errors import InputError, Location
-from parley.experiments.ensemble import run_ensemble
+from parley.experiments.ensemble import ensemble_cost, run_ensemble
 from parley.experiments.executors import Executor, Task, gather
 from parley.experiments.sensitivity import Measure, parameter_problem, with_parameters
+from parley.model.simulate import compile_inputs
 from parley.scenario.parameters import SPECS
 from parley.scenario.schema import Scenario
 from parley.yamlfile import Problem, plain, read_yaml
@@ -47,6 +49,8 @@ def calibrate(
 
     if budget < 1:
         raise InputError("the budget must be 1 or more", Location("--budget"), "N >= 1")
+    cost = ensemble_cost(compile_inputs(scenario), runs).times(budget + 3)
+    require(f"--budget {budget} --runs {runs}", cost)
     chosen = list(names or SPECS)
     problem = parameter_problem(chosen)
     own = [scenario.parameters.get(name, SPECS[name].default) for name in chosen]

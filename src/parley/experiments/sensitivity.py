@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from parley.budget import require
 from parley.errors import InputError, Location
-from parley.experiments.ensemble import Ensemble, run_ensemble
+from parley.experiments.ensemble import Ensemble, ensemble_cost, run_ensemble
 from parley.experiments.executors import Executor, Task, gather
+from parley.model.simulate import compile_inputs
 from parley.scenario.parameters import SPECS
 from parley.scenario.schema import Scenario
 
@@ -102,6 +104,9 @@ def sensitivity(
         raise InputError(f"no method {method!r}", Location("--method"), "morris or sobol")
     chosen = tuple(names or SPECS)
     problem = parameter_problem(chosen)
+    count = samples * (len(chosen) + (1 if method == "morris" else 2))
+    cost = ensemble_cost(compile_inputs(scenario), runs).times(count)
+    require(f"--samples {samples} --runs {runs}, {count} samples", cost)
     if method == "morris":
         points = sample_morris.sample(problem, samples, num_levels=4, seed=seed)
     else:

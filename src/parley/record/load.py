@@ -140,6 +140,9 @@ def _parse_entries(
     return entries
 
 
+_NOT_EMPTY = ("sources", "actors", "events")  # a record with none of these says nothing
+
+
 def read_record(directory: Path | str | None = None) -> tuple[Record, list[Problem]]:
     """Read and validate a record folder; return what could be read and every problem."""
     folder = record_folder(directory)
@@ -163,6 +166,8 @@ def read_record(directory: Path | str | None = None) -> tuple[Record, list[Probl
             continue
         documents[kind] = document
         parsed[kind] = _parse_entries(model, document, problems)
+        if kind in _NOT_EMPTY and not document.root:
+            problems.append(Problem(Location(str(document.path), 1, 1), f"no {kind} in the file"))
 
     index: dict[tuple[str, str], int] = {}
     for kind, entries in parsed.items():

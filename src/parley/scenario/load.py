@@ -100,6 +100,10 @@ def read_scenario(scenario: str | Path) -> tuple[Scenario | None, list[Problem]]
     return model, problems
 
 
+LAST_YEAR = 9000
+"""The latest year a scenario may reach (Python's dates end in 9999)."""
+
+
 def check(scenario: Scenario) -> list[tuple[FieldPath, str]]:
     """Every cross-reference problem of a validated scenario, as (field path, message):
     unknown ids, dates outside the period, parameters outside their ranges, and what the
@@ -169,13 +173,19 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
     for index, member in enumerate(s.dyad):
         if member not in states:
             yield ("dyad", index), f"unknown state {member!r}"
+    if s.dyad[0] == s.dyad[1]:
+        yield ("dyad", 1), f"{s.dyad[1]!r} twice: a dyad is two different states"
     first, last = dates.bounds(s.start)[0], dates.bounds(s.end)[1]
     if last < first:
         yield ("end",), "the scenario ends before it starts"
+    if last.year > LAST_YEAR:
+        yield ("end",), f"the scenario ends after {LAST_YEAR}"
     for i, issue in enumerate(s.issues):
         for j, gate in enumerate(issue.preconditions):
             if gate not in issues:
                 yield ("issues", i, "preconditions", j), f"unknown issue {gate!r}"
+    for i, cycle in _precondition_cycles(s):
+        yield ("issues", i, "preconditions"), "a precondition of itself: " + " -> ".join(cycle)
     for i, state in enumerate(s.states):
         speaker = actors.get(state.speaker)
         if speaker is None:
@@ -195,6 +205,11 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
     for i, leader in enumerate(s.leaders):
         if leader.state not in states:
             yield ("leaders", i, "state"), f"unknown state {leader.state!r}"
+        if (
+            leader.until is not None
+            and dates.bounds(leader.until)[1] < dates.bounds(leader.since)[0]
+        ):
+            yield ("leaders", i, "until"), "the tenure ends before it starts"
         for issue_id in leader.stances:
             if issue_id not in tied:
                 yield (
@@ -244,6 +259,33 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
         yield from _check_shock(
             i, shock, s, issues, states, set(actors) | born, leaders, talks, events
         )
+
+
+def _precondition_cycles(s: Scenario) -> Iterator[tuple[int, list[str]]]:
+    """Each issue that is, through its preconditions, a precondition of itself: its index
+    and the cycle, once per cycle (at the cycle's first issue in the file)."""
+    gates = {issue.id: issue.preconditions for issue in s.issues}
+    reported: set[frozenset[str]] = set()
+    for i, issue in enumerate(s.issues):
+        path = [issue.id]
+        stack = [(issue.id, iter(gates[issue.id]))]
+        seen = {issue.id}
+        while stack:
+            _, todo = stack[-1]
+            gate = next(todo, None)
+            if gate is None:
+                stack.pop()
+                path.pop()
+                continue
+            if gate == issue.id:
+                cycle = frozenset(path)
+                if cycle not in reported:
+                    reported.add(cycle)
+                    yield i, [*path, issue.id]
+            elif gate in gates and gate not in seen:
+                seen.add(gate)
+                path.append(gate)
+                stack.append((gate, iter(gates[gate])))
 
 
 def full_years(s: Scenario) -> tuple[int, int]:

@@ -55,7 +55,7 @@ ParameterName = Annotated[str, AfterValidator(_known_parameter)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 MILESTONES = ("party-ties-broken", "treaty-ended", "normalization-talks", "normalized")

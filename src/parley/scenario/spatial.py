@@ -61,6 +61,11 @@ class SpatialProblem:
             raise ValueError("positions and salience must be shaped (actors, dimensions)")
 
 
+LARGEST = 1e12
+"""Numbers in a bargaining file are at most this large, so that products of capability,
+salience and distance stay finite."""
+
+
 def _rows(path: Path) -> list[tuple[int, list[str]]]:
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -74,12 +79,18 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", Location(str(path)), "UTF-8") from None
     rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [cell.strip() for cell in row]
-        while cells and cells[-1] == "":
-            cells.pop()  # KTAB files end rows with a comma
-        if cells:
-            rows.append((number, cells))
+    reader = csv.reader(io.StringIO(text, newline=None))  # \r, \n or \r\n ends a line
+    try:
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            while cells and cells[-1] == "":
+                cells.pop()  # KTAB files end rows with a comma
+            if cells:
+                rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise InputError(
+            f"unreadable CSV: {exc}", Location(str(path), max(reader.line_num, 1)), "CSV text"
+        ) from None
     if not rows:
         raise InputError("the file is empty", Location(str(path)), "a header row and actors")
     return rows
@@ -112,6 +123,12 @@ def _number(path: Path, line: int, column: int, field: str, text: str) -> float:
     if not math.isfinite(value):
         raise InputError(
             f"{text!r} is not a number", Location(str(path), line, column, field), "a number"
+        )
+    if abs(value) > LARGEST:
+        raise InputError(
+            f"{text!r} is too large",
+            Location(str(path), line, column, field),
+            f"a number between -{LARGEST:g} and {LARGEST:g}",
         )
     return value
 
