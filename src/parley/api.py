@@ -15,8 +15,8 @@ import dataclasses
 import functools
 import importlib
 import importlib.util
-import math
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
