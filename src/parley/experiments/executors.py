@@ -8,9 +8,13 @@ the same tables on any of them.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import multiprocessing
 import os
+import re
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor as Executor_
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -85,11 +89,20 @@ class Pool:
             yield futures[future], future.result()
 
 
+_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):[0-9]{1,5}$")
+
+
 @contextmanager
 def open_executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
     """An executor: Dask at ``scheduler`` if given, else ``workers`` local processes (the
     number of cores by default), or this process alone for ``workers=1``."""
     if scheduler is not None:
+        if not _ADDRESS.match(scheduler):
+            raise InputError(
+                f"not a scheduler address: {scheduler!r}",
+                Location("--scheduler"),
+                "tcp://HOST:PORT",
+            )
         try:
             distributed: Any = importlib.import_module("distributed")
         except ImportError:
@@ -115,12 +128,28 @@ def open_executor(workers: int | None = None, scheduler: str | None = None) -> I
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=_one_thread_each
+        max_workers=count,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     ) as pool:
         yield Pool(pool, f"local processes ({count})")
 
 
-def _one_thread_each() -> None:
-    """In a worker process: the processes share the cores, so the compiled engine runs its
-    runs on one thread each rather than one per core in every process."""
+def _worker_start(parent: int) -> None:
+    """In a worker process: end with the parent, and use one thread.
+
+    On Linux the kernel kills the worker when its parent dies, even by ``kill -9``, so that
+    an interrupted run leaves no process behind (and, once the workers are gone, the
+    resource tracker sees its pipe close and ends too). The processes share the cores, so
+    the compiled engine runs its runs on one thread each rather than one per core in
+    every process."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
     os.environ["PARLEY_THREADS"] = "1"
+
+
+_PR_SET_PDEATHSIG = 1
