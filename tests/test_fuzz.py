@@ -121,3 +121,97 @@ def test_fast_date_path_agrees_with_the_edtf_package(first: str, second: str | N
     except ValueError:
         got = ValueError
     assert got == expected
+
+
+# --- every other loader, and the overrides ---------------------------------------------
+
+_CSV_CELLS = st.one_of(
+    st.sampled_from(["", "1", "-1", "0.5", "1e308", "inf", "nan", "1e12", "A", '"', "\r", "\n"]),
+    st.text(max_size=8),
+)
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(_CSV_CELLS, min_size=1, max_size=5), max_size=6))
+def test_any_bargaining_csv_is_read_or_refused_in_one_line(
+    tmp_path: Path, rows: list[list[str]]
+) -> None:
+    from parley.errors import ParleyError
+    from parley.scenario.spatial import read_problem
+
+    path = tmp_path / "problem.csv"
+    lines = ["Actor,Capability,Position,Salience", *(",".join(row) for row in rows)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        problem = read_problem(path)
+    except ParleyError as exc:
+        assert "\n" not in str(exc) and str(path) in str(exc)
+        return
+    import numpy as np
+
+    assert np.isfinite(problem.positions).all() and np.isfinite(problem.capability).all()
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(_CSV_CELLS, _CSV_CELLS), max_size=6))
+def test_any_index_csv_is_read_or_refused_in_one_line(
+    tmp_path: Path, rows: list[tuple[str, str]]
+) -> None:
+    import math
+
+    from parley.errors import ParleyError
+    from parley.scoring.record import read_external_index
+
+    path = tmp_path / "index.csv"
+    path.write_text("\n".join(["period,value", *map(",".join, rows)]), encoding="utf-8")
+    try:
+        found = read_external_index(path)
+    except ParleyError as exc:
+        assert "\n" not in str(exc) and str(path) in str(exc)
+        return
+    assert all(math.isfinite(value) for value in found.values())
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_any_text_as_scenario_file(tmp_path: Path, text: str) -> None:
+    from parley.scenario.load import read_scenario
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    model, problems = read_scenario(path)
+    assert model is not None or problems
+    for problem in problems:
+        assert "\n" not in str(problem) and str(path) in str(problem)
+
+
+_PATHS = st.sampled_from([
+    "end", "start", "dyad", "step", "issues", "states.prc.speaker", "actors.prc-government.state",
+    "shocks.militant-line.actor", "shocks.militant-line.date", "shocks.militant-line.value",
+    "leaders.mao.until", "leaders.mao.since", "issues.normalization.preconditions",
+    "talks", "parameters.incident-hazard", "parameters.nothing", "actors.prc-government.capability",
+])  # fmt: skip
+_VALUES = st.one_of(
+    st.sampled_from([
+        "1800", "9999-12", "1969", "1969-02-30", "nobody", "[prc, prc]", "[]", "{}", ".nan",
+        ".inf", "-1", "1e999", "0", "[normalization]", "null", "&a [*a]", "[{since: '1950', value: .inf}]",
+    ]),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(path=_PATHS, value=_VALUES)
+def test_an_override_is_refused_in_one_line_or_runs(path: str, value: str) -> None:
+    """The override is validated as a whole scenario again; what passes must run."""
+    from parley.errors import ParleyError
+    from parley.experiments.ensemble import apply_overrides, run_ensemble
+    from parley.scenario.load import load_scenario
+
+    base = load_scenario("sino-soviet")
+    try:
+        changed = apply_overrides(base, [f"{path}={value}"])
+    except ParleyError as exc:
+        assert "\n" not in str(exc)
+        return
+    run_ensemble(changed, 1, 0)

@@ -129,6 +129,7 @@ __all__ = [
     "placebo_runs",
     "query_claims",
     "query_events",
+    "read_index",
     "read_params",
     "record_claims",
     "record_events",
@@ -470,6 +471,14 @@ def compare(
     return compare_to_record(ensemble, record, calibrate_until, index, placebos=placebos)
 
 
+def read_index(path: PathLike) -> dict[int, float]:
+    """A user's yearly index (a CSV of ``period,value``), by year; a bad row is an
+    InputError naming its line. Read it before running anything, to fail early."""
+    from parley.scoring.record import read_external_index
+
+    return read_external_index(Path(path))
+
+
 def placebo_runs(
     ensemble: Ensemble, chunk: int | None = None, execution: Execution | None = None
 ) -> list[tuple[Placebo, Ensemble | None]]:
@@ -510,6 +519,7 @@ def report(
         yearly_index,
     )
 
+    external = None if index is None else read_external_index(Path(index))
     base = run(scenario, runs, seed, (), chunk, execution)
     record = scenario_record(base.scenario)
     scores = None
@@ -527,7 +537,7 @@ def report(
             scores=scores,
             record=record,
             record_index=None if record is None else yearly_index(record, base.scenario),
-            external=None if index is None else read_external_index(Path(index)),
+            external=external,
             intervention=intervention,
             overrides=overrides,
             differences=differences or (),

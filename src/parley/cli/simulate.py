@@ -193,6 +193,8 @@ def compare(
     model, overrides = _model(scenario, params, set_)
     with progress_bar(quiet, "chunks") as progress:
         how = execution("compare", workers, scheduler, progress)
+        if index is not None:
+            api.read_index(index)  # a bad file fails now, not after the runs
         ensemble = api.run(model, runs, seed, overrides, chunk, how)
         scores = api.compare(ensemble, calibrate_until, index, True, chunk, how)
     if format is TableOrJson.json:

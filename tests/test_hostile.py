@@ -1,0 +1,189 @@
+"""Every face of the command line against hostile input, under a memory limit and a
+timeout: no traceback, no hang, one line for each error, and strict JSON.
+
+The cases are data, in ``tests/fixtures/hostile/cases.yaml``; the files they name are
+beside it. Two more tests kill a run with ``kill -9`` and fill the disk while writing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from ruamel.yaml import YAML
+
+from parley.record.load import record_folder
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+SCENARIO = record_folder().parent / "scenario.yaml"
+CASES: list[dict[str, Any]] = YAML(typ="safe").load((HOSTILE / "cases.yaml").read_text())
+MEMORY_LIMIT = 4 * 2**30  # bytes of address space for each command
+TIMEOUT = 120  # seconds for each command
+STATUS = {"ok": {0}, "problems": {1, 2}, "error": {2}}  # check commands list problems
+
+
+def _limited(file_size: int | None = None) -> Any:
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        if file_size is not None:  # a full disk: writes past the size fail with EFBIG
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    return limit
+
+
+def parley(*args: str | Path, file_size: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line in its own process, under the memory limit and the timeout, with
+    a memory budget below the limit (so that the budget, not the limit, refuses)."""
+    env = os.environ | {"PARLEY_MEMORY_BUDGET": "3GiB", "PARLEY_TIME_BUDGET": "1h"}
+    return subprocess.run(
+        [sys.executable, "-m", "parley", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+        env=env,
+        preexec_fn=_limited(file_size),
+    )
+
+
+def _prepare(case: dict[str, Any], tmp: Path) -> list[str]:
+    """The case's arguments, with its files made in ``tmp``."""
+    (tmp / "a-file").write_text("not a folder\n")
+    (tmp / "damaged").mkdir()
+    (tmp / "damaged" / "catalog.duckdb").write_bytes(b"not a database\n" * 100)
+    (tmp / "big-field.csv").write_text(
+        "Actor,Capability,Position,Salience\n" + "A" * 200_000 + ",1,2,3\nB,1,4,5\n"
+    )
+    actors = "\n".join(f"a{n},1,{n % 100},50" for n in range(10_000))
+    (tmp / "ten-thousand-actors.csv").write_text("Actor,Capability,Position,Salience\n" + actors)
+    if "scenario_edit" in case:
+        old, new = case["scenario_edit"]
+        text = SCENARIO.read_text()
+        assert old in text, f"the built-in scenario no longer has {old!r}"
+        (tmp / "scenario.yaml").write_text(text.replace(old, new, 1))
+    if "record_files" in case:
+        shutil.copytree(record_folder(), tmp / "record")
+        for name, source in case["record_files"].items():
+            shutil.copyfile(HOSTILE / source, tmp / "record" / name)
+    places = {
+        "{hostile}": str(HOSTILE),
+        "{tmp}": str(tmp),
+        "{scenario}": str(tmp / "scenario.yaml"),
+        "{record}": str(tmp / "record"),
+    }
+    args = []
+    for arg in case["args"]:
+        for key, value in places.items():
+            arg = arg.replace(key, value)
+        args.append(arg)
+    return args
+
+
+def _name(case: dict[str, Any]) -> str:
+    return " ".join(Path(arg).name if "/" in arg else arg for arg in case["args"])[:80]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_name(case) for case in CASES])
+def test_hostile_input(case: dict[str, Any], tmp_path: Path) -> None:
+    done = parley(*_prepare(case, tmp_path))
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said and "internal error" not in said, said[-2000:]
+    assert done.returncode in STATUS[case["expect"]], said[-2000:]
+    if case["expect"] == "error":
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    if "json" in case["args"] and done.returncode == 0:
+        json.loads(done.stdout, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+
+def _children(pid: int) -> set[int]:
+    """Every process descended from ``pid``, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers end with their parent on Linux")
+def test_kill_9_leaves_no_process_and_resume_gives_the_same_tables(tmp_path: Path) -> None:
+    args = ["run", "sino-soviet", "--runs", "3000", "--chunk", "100", "--workers", "2", "--quiet"]
+    whole = parley(*args, "--out", tmp_path / "whole")
+    assert whole.returncode == 0, whole.stderr
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parley", *args, "--out", str(killed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    chunks = killed / "chunks"
+    for _ in range(1200):  # until two chunks are written, or a minute
+        if chunks.is_dir() and len(list(chunks.glob("*.npz"))) >= 2 or process.poll() is not None:
+            break
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert process.poll() is None, "the run ended before it could be killed"
+    assert workers, "the run has no worker processes"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    for _ in range(200):  # the kernel ends the workers, then the tracker sees its pipe close
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)], "processes outlived the killed run"
+    resumed = parley(*args, "--out", killed, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    for table in sorted((tmp_path / "whole").glob("*.parquet")):
+        pd.testing.assert_frame_equal(pd.read_parquet(table), pd.read_parquet(killed / table.name))
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_earlier_result(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    report.write_text("an earlier report\n")
+    done = parley("report", "sino-soviet", "--runs", "5", "--quiet", "--out", report, file_size=4096)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and str(report) in done.stderr
+    assert report.read_text() == "an earlier report\n"
+    assert not list(tmp_path.glob(".*.tmp")), "a half-written file was left behind"
+    tables = tmp_path / "tables"
+    done = parley("run", "sino-soviet", "--runs", "5", "--quiet", "--out", tables, file_size=4096)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not list(tables.glob("**/.*.tmp"))
+
+
+def test_results_are_readable_by_others(tmp_path: Path) -> None:
+    done = parley("run", "sino-soviet", "--runs", "2", "--quiet", "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (tmp_path / "out").glob("*.parquet"):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask
