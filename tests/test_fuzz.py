@@ -125,6 +125,13 @@ def test_fast_date_path_agrees_with_the_edtf_package(first: str, second: str | N
 
 # --- every other loader, and the overrides ---------------------------------------------
 
+
+def _refused_in_one_line(problem: object, where: object) -> None:
+    """A refusal is one line that names where the problem is."""
+    assert "\n" not in str(problem)
+    assert str(where) in str(problem)
+
+
 _CSV_CELLS = st.one_of(
     st.sampled_from(["", "1", "-1", "0.5", "1e308", "inf", "nan", "1e12", "A", '"', "\r", "\n"]),
     st.text(max_size=8),
@@ -145,11 +152,12 @@ def test_any_bargaining_csv_is_read_or_refused_in_one_line(
     try:
         problem = read_problem(path)
     except ParleyError as exc:
-        assert "\n" not in str(exc) and str(path) in str(exc)
+        _refused_in_one_line(exc, path)
         return
     import numpy as np
 
-    assert np.isfinite(problem.positions).all() and np.isfinite(problem.capability).all()
+    assert np.isfinite(problem.positions).all()
+    assert np.isfinite(problem.capability).all()
 
 
 @FUZZ
@@ -167,7 +175,7 @@ def test_any_index_csv_is_read_or_refused_in_one_line(
     try:
         found = read_external_index(path)
     except ParleyError as exc:
-        assert "\n" not in str(exc) and str(path) in str(exc)
+        _refused_in_one_line(exc, path)
         return
     assert all(math.isfinite(value) for value in found.values())
 
@@ -182,7 +190,7 @@ def test_any_text_as_scenario_file(tmp_path: Path, text: str) -> None:
     model, problems = read_scenario(path)
     assert model is not None or problems
     for problem in problems:
-        assert "\n" not in str(problem) and str(path) in str(problem)
+        _refused_in_one_line(problem, path)
 
 
 _PATHS = st.sampled_from([
@@ -212,6 +220,6 @@ def test_an_override_is_refused_in_one_line_or_runs(path: str, value: str) -> No
     try:
         changed = apply_overrides(base, [f"{path}={value}"])
     except ParleyError as exc:
-        assert "\n" not in str(exc)
+        _refused_in_one_line(exc, "--set")
         return
     run_ensemble(changed, 1, 0)
