@@ -23,7 +23,15 @@ __all__ = ["atomic_text", "atomic_write", "check_target", "new_output_folder", "
 
 @cache
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask: read from /proc where there is one, since setting it to read
+    it back would briefly change it for every thread."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
