@@ -54,6 +54,9 @@ def serve(
     queue_seconds: Annotated[
         float, typer.Option(min=0.1, help="How long a run request waits for its turn (503 after).")
     ] = _DEFAULT.queue_seconds,
+    max_waiting: Annotated[
+        int, typer.Option(min=1, help="Run requests waiting for their turn (503 beyond).")
+    ] = _DEFAULT.max_waiting,
     max_in_flight: Annotated[
         int, typer.Option(min=1, help="Requests at once; one more gets a 503.")
     ] = _DEFAULT.max_in_flight,
@@ -76,6 +79,7 @@ def serve(
         run_budget=run_budget,
         max_concurrent=max_concurrent,
         queue_seconds=queue_seconds,
+        max_waiting=max_waiting,
         max_in_flight=max_in_flight,
         max_body=max_body,
         body_seconds=body_seconds,

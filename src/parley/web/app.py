@@ -9,8 +9,9 @@ their defaults; ``parley serve`` sets each):
   each holds (a counterfactual two, a comparison three), add up to at most ``run_budget``
   (5,000); a larger request runs alone, and at most ``max_concurrent`` (2) work at once.
   A run request waits in order of arrival up to ``queue_seconds`` (30 s) for its turn,
-  then gets a 503 with ``Retry-After``. This bounds the memory that runs hold: about
-  0.15 MB a run of the built-in scenario;
+  then gets a 503 with ``Retry-After``, as does one beyond ``max_waiting`` (16) waiting.
+  This bounds the memory that runs hold: about 0.15 MB a run of the built-in scenario,
+  which goes back to the system when the run ends;
 - at most ``max_in_flight`` (64) requests at once, ``/api/health`` aside; one more gets a
   503 with ``Retry-After`` at once;
 - bodies of at most ``max_body`` bytes (16 KiB), arriving within ``body_seconds`` (10 s):
@@ -53,7 +54,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley import api
 from parley.api import ParleyError
-from parley.web import apidocs
+from parley.web import apidocs, memory
 from parley.web.budget import Busy, RunBudget
 from parley.web.guards import AnswerErrors, BoundBody, CheckHost, InFlight, SecurityHeaders
 from parley.web.limits import ENSEMBLES, Limits
@@ -79,9 +80,10 @@ EDTF_QUERY = rf"^(?:(?:{_POINT})[~?%]?|{_YEAR}-2[1-4])$"
 month has, a decade (``196X``) or a century (``19XX``), each perhaps qualified (``~``,
 ``?``, ``%``), or a season (``1964-21`` to ``1964-24``)."""
 
-OVERRIDE = r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*=[^\n\r]*$"
-"""``PATH=VALUE``: the form of an override; what it may change is checked against the
-scenario (see ``_OVERRIDES``)."""
+OVERRIDE = r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*=[ -~]*$"
+"""``PATH=VALUE``: the form of an override, in printable ASCII (so that the largest body
+the schema allows stays well within the body limit); what it may change is checked
+against the scenario (see ``_OVERRIDES``)."""
 
 _EDTF_HELP = (
     "An EDTF date: a year (1969), a month (1969-03), a day (1969-03-02), a decade (196X), "
@@ -92,9 +94,10 @@ _OVERRIDES = (
     "Overrides of the scenario's inputs, each PATH=VALUE, as `parley run --set`. PATH walks "
     "the scenario's fields with dots, naming an entry of a list by its id: "
     "parameters.incident-hazard=0.02, shocks.gorbachev-president.enabled=false, "
-    "actors.ID.stances.ISSUE.position=50. VALUE is read as an integer, a number, "
-    "true or false, null, or else text. The changed scenario is checked as a scenario "
-    "file is: a path it does not have, or a value it refuses, gets a 422 naming them."
+    "actors.ID.stances.ISSUE.position=50. VALUE, in printable ASCII, is read as an "
+    "integer, a number, true or false, null, or else text. The changed scenario is "
+    "checked as a scenario file is: a path it does not have, or a value it refuses, gets "
+    "a 422 naming them."
 )
 
 
@@ -189,7 +192,7 @@ Limits of this server:
 each holds (a counterfactual two, a comparison three), add up to at most \
 {limits.run_budget}; a larger request runs alone; at most {limits.max_concurrent} work at \
 once. A run request waits up to {limits.queue_seconds:g} s for its turn, then gets a 503 \
-with Retry-After;
+with Retry-After, as does one beyond {limits.max_waiting} waiting;
 - at most {limits.max_in_flight} requests at once (/api/health aside); one more gets a 503 \
 with Retry-After;
 - bodies of at most {limits.max_body} bytes (413), arriving within \
@@ -218,7 +221,7 @@ def create_app(
     state = _State(record, _scenarios(scenario_folder))
     if corpus is not None:
         state.texts = api.corpus_texts(record, corpus)
-    budget = RunBudget(limits.max_concurrent, limits.run_budget)
+    budget = RunBudget(limits.max_concurrent, limits.run_budget, limits.max_waiting)
     replies = Replies(size=256, threads=limits.query_threads)
     problems: dict[int | str, dict[str, Any]] = {
         400: {"model": Problem, "description": "A Host this server does not serve."},
@@ -253,7 +256,7 @@ def create_app(
         """``work`` in a worker thread, once the budget of runs in flight has room for it."""
         try:
             async with budget.hold(runs * ENSEMBLES[kind], limits.queue_seconds):
-                return await run_in_threadpool(work)
+                return await run_in_threadpool(_releasing, work)
         except Busy:
             wait = math.ceil(limits.queue_seconds)
             message = (f"the server is busy with other runs ({budget.used} of "
@@ -449,6 +452,14 @@ class _Asked:
     @classmethod
     def of(cls, request: Any) -> "_Asked":
         return cls(request.scenario, request.runs, request.seed, tuple(request.set))
+
+
+def _releasing(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``work``'s result; the memory it freed goes back to the system."""
+    try:
+        return work()
+    finally:
+        memory.release()
 
 
 def _page(text: str) -> Callable[[], Awaitable[HTMLResponse]]:

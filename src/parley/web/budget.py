@@ -3,8 +3,8 @@
 A run request costs its runs times the ensembles it holds. Requests are admitted in order
 of arrival while at most ``slots`` work at once and their costs add up to at most
 ``budget``; a request that costs more than the whole budget is admitted when nothing else
-works, so that it runs alone. A request that is not admitted within its wait is refused:
-:class:`Busy`.
+works, so that it runs alone. At most ``waiting`` requests wait; a request beyond them, or
+one that is not admitted within its wait, is refused: :class:`Busy`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ class Busy(Exception):
 class RunBudget:
     """Admits run requests in order of arrival while they fit (see the module's docstring)."""
 
-    def __init__(self, slots: int, budget: int) -> None:
+    def __init__(self, slots: int, budget: int, waiting: int) -> None:
         self.slots = slots
         self.budget = budget
+        self.waiting = waiting
         self.working = 0
         self.used = 0
         self._waiting: deque[tuple[int, asyncio.Future[None]]] = deque()
@@ -58,9 +59,11 @@ class RunBudget:
     @asynccontextmanager
     async def hold(self, cost: int, wait: float) -> AsyncIterator[None]:
         """Hold ``cost`` of the budget for the block, waiting up to ``wait`` seconds for it;
-        raises :class:`Busy` when it did not come."""
+        raises :class:`Busy` when too many wait already, or it did not come."""
         if not self._waiting and self._fits(cost):
             self._admit(cost)
+        elif sum(not admitted.done() for _, admitted in self._waiting) >= self.waiting:
+            raise Busy
         else:
             admitted = asyncio.get_running_loop().create_future()
             self._waiting.append((cost, admitted))

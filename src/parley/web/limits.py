@@ -27,6 +27,8 @@ class Limits:
     - ``max_concurrent``: run requests working at once, whatever their size.
     - ``queue_seconds``: how long a run request waits, in order of arrival, for the budget;
       then it gets a 503 with ``Retry-After``.
+    - ``max_waiting``: run requests waiting for the budget; one more gets that 503 at once,
+      so that waiting runs leave room in ``max_in_flight`` for the rest of the API.
     - ``max_in_flight``: requests in the app at once (``/api/health`` aside); one more
       gets a 503 with ``Retry-After`` at once.
     - ``max_body``: bytes of a request body; more gets a 413 as soon as the count passes it.
@@ -42,6 +44,7 @@ class Limits:
     run_budget: int = 5000
     max_concurrent: int = 2
     queue_seconds: float = 30.0
+    max_waiting: int = 16
     max_in_flight: int = 64
     max_body: int = 16_384
     body_seconds: float = 10.0
@@ -50,8 +53,6 @@ class Limits:
     max_connections: int = 512
 
     def __post_init__(self) -> None:
-        counts = (self.max_runs, self.run_budget, self.max_concurrent, self.max_in_flight,
-                  self.max_body, self.query_threads, self.max_connections)  # fmt: skip
-        times = (self.queue_seconds, self.body_seconds, self.keep_alive_seconds)
-        if min(counts) < 1 or min(times) <= 0:
+        numbers = [value for value in vars(self).values() if isinstance(value, int | float)]
+        if min(numbers) <= 0:
             raise ValueError(f"every limit must be positive: {self}")
