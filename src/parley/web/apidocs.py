@@ -7,6 +7,7 @@ them. Nothing is loaded from elsewhere.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -48,18 +49,27 @@ def render(schema: dict[str, Any]) -> str:
 
 
 def _text(description: str) -> str:
-    """Paragraphs, and ``- `` lines as a list."""
+    """Paragraphs; lines that start with ``- `` as a list; double backquotes as code."""
     blocks = []
     for block in description.strip().split("\n\n"):
-        lines = block.splitlines()
-        if lines and all(line.startswith(("- ", "  ")) for line in lines):
-            items = " ".join(lines).split("- ")[1:]
-            blocks.append(
-                "<ul>" + "".join(f"<li>{escape(i.strip())}</li>" for i in items) + "</ul>"
-            )
-        elif block:
-            blocks.append(f"<p>{escape(block)}</p>")
+        lead: list[str] = []
+        items: list[str] = []
+        for line in block.splitlines():
+            if line.startswith("- "):
+                items.append(line[2:])
+            elif items:
+                items[-1] += " " + line.strip()
+            else:
+                lead.append(line)
+        if lead:
+            blocks.append(f"<p>{_inline(' '.join(lead))}</p>")
+        if items:
+            blocks.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
     return "\n".join(blocks)
+
+
+def _inline(text: str) -> str:
+    return re.sub(r"``(.+?)``", r"<code>\1</code>", escape(text))
 
 
 def _operation(

@@ -91,7 +91,7 @@ _EDTF_HELP = (
     "of 1964). Years run from 1000 to 2999."
 )
 _OVERRIDES = (
-    "Overrides of the scenario's inputs, each PATH=VALUE, as `parley run --set`. PATH walks "
+    "Overrides of the scenario's inputs, each PATH=VALUE, as ``parley run --set``. PATH walks "
     "the scenario's fields with dots, naming an entry of a list by its id: "
     "parameters.incident-hazard=0.02, shocks.gorbachev-president.enabled=false, "
     "actors.ID.stances.ISSUE.position=50. VALUE, in printable ASCII, is read as an "
