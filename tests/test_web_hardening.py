@@ -28,9 +28,13 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from parley.record.dates import bounds
 from parley.web.budget import Busy, RunBudget
+from parley.web.guards import served_hosts
+from parley.web.validation import EDTF_QUERY
 
 from .conftest import ROOT, Server, run_parley, start_server, stop_server
 
@@ -106,6 +110,24 @@ def test_a_request_for_another_host_is_refused(server: Server) -> None:
         assert response.headers["x-frame-options"] == "DENY"
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
         assert httpx.get(f"{server.url}/api/health", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "extra", "hosts"),
+    [
+        ("127.0.0.1", 8000, (), {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}),
+        ("::1", 8000, (), {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}),
+        ("0.0.0.0", 8000, ("Atlas",), {"127.0.0.1:8000", "localhost:8000", "[::1]:8000",
+                                        "atlas:8000"}),
+        ("192.0.2.7", 8000, (), {"192.0.2.7:8000"}),
+        ("2001:db8::7", 80, (), {"[2001:db8::7]:80", "[2001:db8::7]"}),
+        ("parley.example", 8080, (), {"parley.example:8080"}),
+    ],
+)  # fmt: skip
+def test_the_hosts_a_server_answers(
+    host: str, port: int, extra: tuple[str, ...], hosts: set[str]
+) -> None:
+    assert served_hosts(host, port, extra) == hosts
 
 
 @pytest.mark.parametrize(
@@ -309,6 +331,14 @@ def test_the_largest_body_the_schema_allows_is_within_the_body_limit(server: Ser
     response = httpx.post(f"{server.url}/api/runs", json=body, timeout=60)
     assert response.status_code == 422, response.text
     assert "no field 'a'" in response.json()["error"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(EDTF_QUERY, fullmatch=True))
+def test_every_date_the_schema_allows_is_one_the_record_can_query(text: str) -> None:
+    """So that a query the schema allows is never refused for its dates."""
+    first, last = bounds(text)
+    assert first <= last
 
 
 @pytest.mark.parametrize(
