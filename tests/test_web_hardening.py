@@ -4,7 +4,9 @@ Security headers, the Host check, 405 with Allow, bodies refused as they stream 
 when they come too slowly (408), the API documentation served from the package, strict
 request types, Schemathesis with every check, a burst of 300 requests during which
 ``/api/health`` answers within the issue's bound of 1 s, and ``parley serve`` refusing to
-start on a bad folder, an invalid scenario or a port in use.
+start on a bad folder, an invalid scenario or a port in use. Beside them, the pieces that
+need no server: the budget of runs in flight, the hosts a server answers, and the EDTF
+dates the schema allows.
 
 The only times measured are the health answers' (the bound the issue states); elsewhere
 "at once" is checked by what the server read, not by a clock.
