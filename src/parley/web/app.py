@@ -1,153 +1,196 @@
-"""The web app: a JSON API and three pages, served by uvicorn (``parley serve``).
+"""The web app: a JSON API, three pages and the API's documentation, served by uvicorn
+(``parley serve``).
 
-The API calls the same functions as the command line. Its limits:
+The API calls the same functions as the command line. Its limits (:class:`Limits`, with
+their defaults; ``parley serve`` sets each):
 
-- at most ``max_runs`` runs per request, and request bodies of at most ``max_body`` bytes;
-- at most ``max_concurrent`` runs at a time; a request beyond that waits up to
-  ``queue_seconds`` for a slot, then gets a 429;
+- a request asks for at most ``max_runs`` runs (5,000), which the OpenAPI schema declares;
+- runs in flight: run requests work together only while their runs, times the ensembles
+  each holds (a counterfactual two, a comparison three), add up to at most ``run_budget``
+  (5,000); a larger request runs alone, and at most ``max_concurrent`` (2) work at once.
+  A run request waits in order of arrival up to ``queue_seconds`` (30 s) for its turn,
+  then gets a 503 with ``Retry-After``, as does one beyond ``max_waiting`` (16) waiting.
+  This bounds the memory that runs hold: about 0.15 MB a run of the built-in scenario,
+  which goes back to the system when the run ends;
+- at most ``max_in_flight`` (64) requests at once, ``/api/health`` aside; one more gets a
+  503 with ``Retry-After`` at once;
+- bodies of at most ``max_body`` bytes (16 KiB), arriving within ``body_seconds`` (10 s):
+  413 and 408;
+- record queries are worked out in ``query_threads`` (2) worker threads and kept, so that
+  a burst of them leaves the event loop free: ``/api/health`` answers throughout;
+- only the ``Host`` names the server serves are answered (400 otherwise);
 - no request names a file: scenarios are the built-ins, or the ``*.yaml`` files of the
-  configured scenario folder, named by their ``name``;
-- every error is JSON with a 4xx status.
+  configured scenario folder, named by their ``name``.
 
-The pages are static files of this package, with a small script of its own; nothing is
-loaded from elsewhere.
+Every error is JSON, ``{"error": "one line"}``: 400 (a wrong Host), 404, 405 (with
+``Allow``), 408, 413, 422 (a request the schema refuses, or one it allows that cannot be
+carried out, such as an override of a field the scenario does not have) or 503 (busy, or
+a failure of the server, which its log records); never a 500 or a traceback. Every answer
+carries a strict Content-Security-Policy and its companions (see :mod:`parley.web.guards`).
+
+The pages and the documentation are files of this package; nothing is loaded from
+elsewhere, and no page has an inline script.
+
+This module leaves out ``from __future__ import annotations`` on purpose: FastAPI and
+pydantic read the annotations of the endpoints and request models, which name values
+that ``create_app`` builds (the run cap, the scenarios' and actors' names).
 """
 
-from __future__ import annotations
-
-import asyncio
+import json
+import math
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley import api
 from parley.api import ParleyError
+from parley.web import apidocs, memory
+from parley.web.budget import Busy, RunBudget
+from parley.web.guards import AnswerErrors, BoundBody, CheckHost, InFlight, SecurityHeaders
+from parley.web.limits import ENSEMBLES, Limits
+from parley.web.replies import Replies
+from parley.web.validation import EDTF_HELP, EDTF_QUERY, first_problem, one_of, run_requests
 
 if TYPE_CHECKING:
     from parley.api import RecordTables, Scenario
 
 __all__ = ["Limits", "create_app"]
 
-ScenarioName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["sino-soviet"])]
-Override = Annotated[str, Field(min_length=3, max_length=200, pattern=r"^[A-Za-z0-9_.-]+=[^\n]*$")]
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_runs: int = 5000
-    max_body: int = 16_384
-    max_concurrent: int = 2
-    queue_seconds: float = 30.0
-
-
-class RunRequest(BaseModel):
-    """A scenario to run: ``set`` holds ``PATH=VALUE`` overrides of its inputs."""
-
-    model_config = ConfigDict(extra="forbid")
-    scenario: ScenarioName = "sino-soviet"
-    runs: int = Field(100, ge=1, description="At most the server's limit (5,000 by default).")
-    seed: int = Field(0, ge=0, le=2**32 - 1)
-    set: list[Override] = Field(default_factory=list, max_length=20)
-
-
-class CounterfactualRequest(RunRequest):
-    set: list[Override] = Field(min_length=1, max_length=20)
-
 
 class Problem(BaseModel):
+    """Every error: one line."""
+
     error: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
 
 
 @dataclass
 class _State:
-    record: RecordTables
-    scenarios: dict[str, Scenario]
+    record: "RecordTables"
+    scenarios: dict[str, "Scenario"]
     texts: dict[str, str] = field(default_factory=dict)
 
 
-def _scenarios(folder: Path | None) -> dict[str, Scenario]:
+def _scenarios(folder: Path | None) -> dict[str, "Scenario"]:
+    """The built-in scenarios and those of ``folder``; a missing folder, a file that is not
+    a valid scenario, or a name taken twice is a ParleyError naming it."""
     found = {row["name"]: api.load_scenario(row["name"]) for row in api.list_scenarios()}
-    if folder is not None:
-        for path in sorted(Path(folder).glob("*.yaml")):
-            scenario = api.load_scenario(path)
-            found.setdefault(scenario.name, scenario)
+    if folder is None:
+        return found
+    if not Path(folder).is_dir():
+        where = api.Location("--scenarios", field=str(folder))
+        raise api.InputError("no such folder", where, "a folder of scenario files")
+    for path in sorted(Path(folder).glob("*.yaml")):
+        scenario = api.load_scenario(path)
+        if scenario.name in found:
+            where = api.Location(str(path), field="name")
+            raise api.InputError(
+                f"another scenario is already named {scenario.name!r}", where, "a name of its own"
+            )
+        found[scenario.name] = scenario
     return found
 
 
+def _description(limits: Limits) -> str:
+    return f"""Sino-Soviet relations: the cited record, and models run against it.
+
+Limits of this server:
+- at most {limits.max_runs} runs a request;
+- runs in flight: run requests work together only while their runs, times the ensembles \
+each holds (a counterfactual two, a comparison three), add up to at most \
+{limits.run_budget}; a larger request runs alone; at most {limits.max_concurrent} work at \
+once. A run request waits up to {limits.queue_seconds:g} s for its turn, then gets a 503 \
+with Retry-After, as does one beyond {limits.max_waiting} waiting;
+- at most {limits.max_in_flight} requests at once (/api/health aside); one more gets a 503 \
+with Retry-After;
+- bodies of at most {limits.max_body} bytes (413), arriving within \
+{limits.body_seconds:g} s (408);
+- only the Host names this server serves are answered (400).
+
+Every error is JSON, {{"error": "one line"}}: 400, 404, 405 (with Allow), 408, 413, 422 \
+(refused by the schema, or allowed by it but impossible to carry out, such as an override \
+of a field the scenario does not have) or 503 (busy, or a failure of the server)."""
+
+
 def create_app(
-    corpus: Path | None = None, scenario_folder: Path | None = None, limits: Limits | None = None
+    corpus: Path | None = None,
+    scenario_folder: Path | None = None,
+    limits: Limits | None = None,
+    hosts: Iterable[str] | None = None,
 ) -> FastAPI:
-    """The app, with the record (and the corpus texts, if given) loaded once."""
+    """The app, with the record (and the corpus texts, if given) loaded once.
+
+    ``hosts`` are the ``Host`` header values it answers (see
+    :func:`parley.web.guards.served_hosts`); None answers any, for an app that is not
+    served on a network.
+    """
     limits = limits or Limits()
     record = api.load_record()
     state = _State(record, _scenarios(scenario_folder))
     if corpus is not None:
         state.texts = api.corpus_texts(record, corpus)
-    slots = asyncio.Semaphore(limits.max_concurrent)
+    budget = RunBudget(limits.max_concurrent, limits.run_budget, limits.max_waiting)
+    replies = Replies(size=256, threads=limits.query_threads)
+    problems: dict[int | str, dict[str, Any]] = {
+        400: {"model": Problem, "description": "A Host this server does not serve."},
+        408: {"model": Problem, "description": "The body did not arrive in time."},
+        413: {"model": Problem, "description": "The body is too large."},
+        422: {"model": Problem, "description": "A request that cannot be carried out."},
+        503: {"model": Problem, "description": "Busy (see Retry-After), or a server failure."},
+    }
     app = FastAPI(
         title="parley",
         version=_version(),
-        description="Sino-Soviet relations: the cited record, and models run against it.",
-        responses={400: {"model": Problem}, 413: {"model": Problem}, 429: {"model": Problem}},
+        description=_description(limits),
+        responses=problems,
+        docs_url=None,
+        redoc_url=None,
     )
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body):
-            return JSONResponse({"error": f"bodies are limited to {limits.max_body} bytes"}, 413)
-        body = await request.body()  # also bounds bodies sent without a length
-        if len(body) > limits.max_body:
-            return JSONResponse({"error": f"bodies are limited to {limits.max_body} bytes"}, 413)
-        return await call_next(request)
 
     @app.exception_handler(ParleyError)
     async def parley_error(request: Request, exc: ParleyError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"error": str(exc)}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return JSONResponse({"error": f"{where}: {first.get('msg')}"}, status_code=422)
+        return JSONResponse({"error": first_problem(exc.errors())}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        # A 405 carries Allow: the router and the static files both set it.
+        return JSONResponse({"error": str(exc.detail)}, exc.status_code, headers=exc.headers)
 
-    def scenario_of(name: str) -> Scenario:
-        if name not in state.scenarios:
-            raise HTTPException(404, f"no scenario {name!r}; see /api/scenarios")
-        return state.scenarios[name]
-
-    def check_runs(runs: int) -> None:
-        if runs > limits.max_runs:
-            raise HTTPException(400, f"at most {limits.max_runs} runs per request")
-
-    async def bounded(work: Any, *args: Any) -> Any:
+    async def within_budget(kind: str, runs: int, work: Callable[[], dict[str, Any]]) -> Any:
+        """``work`` in a worker thread, once the budget of runs in flight has room for it."""
         try:
-            await asyncio.wait_for(slots.acquire(), timeout=limits.queue_seconds)
-        except TimeoutError:
-            raise HTTPException(429, "the server is busy with other runs; try again") from None
-        try:
-            return await run_in_threadpool(work, *args)
-        finally:
-            slots.release()
+            async with budget.hold(runs * ENSEMBLES[kind], limits.queue_seconds):
+                return await run_in_threadpool(_releasing, work)
+        except Busy:
+            wait = math.ceil(limits.queue_seconds)
+            message = (f"the server is busy with other runs ({budget.used} of "
+                       f"{budget.budget} runs in flight); try again in {wait} s")  # fmt: skip
+            raise HTTPException(503, message, headers={"Retry-After": str(wait)}) from None
 
-    @app.get("/api/scenarios")
-    def scenarios() -> list[dict[str, Any]]:
-        """The scenarios this server runs, with their shocks (which a counterfactual can
-        switch off) and parameters."""
-        return [
+    @app.get("/api/health")
+    async def health() -> Health:
+        """Whether the server answers; it does even while busy."""
+        return Health(status="ok")
+
+    listed = _json(
+        [
             {
                 "name": s.name,
                 "title": s.title,
@@ -166,88 +209,165 @@ def create_app(
             }
             for s in state.scenarios.values()
         ]
+    )
 
-    @app.get("/api/record/events")
-    def events(
-        start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-        end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
-        actor: Annotated[str | None, Query(max_length=64)] = None,
-        issue: Annotated[str | None, Query(max_length=64)] = None,
-    ) -> list[dict[str, Any]]:
-        """Events overlapping [from, to] (EDTF), by actor and issue, each with its date in
-        words (``when``) and, when the server was started with a corpus, the quoted text
-        of each passage (``quotes``)."""
-        frame = api.query_events(state.record, start, end, actor, issue)
-        rows = api.frame_records(frame)
-        for row in rows:
-            row["when"] = api.describe_date(row["date"])
-            row["quotes"] = (
-                [_quote(state.texts, key) for key in row["passages"]] if state.texts else None
-            )
-        return rows
+    @app.get("/api/scenarios", response_model=list[dict[str, Any]])
+    async def scenarios() -> Response:
+        """The scenarios this server runs, with their shocks (which a counterfactual can
+        switch off) and parameters."""
+        return Response(listed, media_type="application/json")
+
+    actors = one_of(record.actors["id"], "actor")
+    issues = one_of(record.issues["id"], "issue")
+    actor_ids = sorted(record.actors["id"])
+    issue_ids = sorted(record.issues["id"])
+
+    @app.get("/api/record/events", response_model=list[dict[str, Any]])
+    async def events(
+        start: Annotated[
+            str | None, Query(alias="from", pattern=EDTF_QUERY, description=EDTF_HELP)
+        ] = None,
+        end: Annotated[
+            str | None, Query(alias="to", pattern=EDTF_QUERY, description=EDTF_HELP)
+        ] = None,
+        actor: Annotated[
+            str | None,
+            Query(
+                description="An actor's id; a state's also finds its leaders' acts.",
+                json_schema_extra={"enum": actor_ids},
+            ),
+            AfterValidator(actors),
+        ] = None,
+        issue: Annotated[
+            str | None,
+            Query(
+                description="An issue's id; it also finds the issues within it.",
+                json_schema_extra={"enum": issue_ids},
+            ),
+            AfterValidator(issues),
+        ] = None,
+    ) -> Response:
+        """Events overlapping [from, to], by actor and issue, each with its date in words
+        (``when``) and, when the server was started with a corpus, the quoted text of each
+        passage (``quotes``)."""
+
+        def build() -> bytes:
+            rows = api.frame_records(api.query_events(state.record, start, end, actor, issue))
+            for row in rows:
+                row["when"] = api.describe_date(row["date"])
+                row["quotes"] = (
+                    [_quote(state.texts, key) for key in row["passages"]] if state.texts else None
+                )
+            return _json(rows)
+
+        found = await replies.get(("events", start, end, actor, issue), build)
+        return Response(found, media_type="application/json")
+
+    claims_all = api.query_claims(state.record)
 
     @app.get("/api/record/claims")
-    def claims(
-        issue: Annotated[str | None, Query(max_length=64)] = None,
+    async def claims(
+        issue: Annotated[
+            str | None,
+            Query(description="An issue's id.", json_schema_extra={"enum": issue_ids}),
+            AfterValidator(issues),
+        ] = None,
     ) -> list[dict[str, Any]]:
         """Contested claims, each with its alternatives and who holds them."""
-        found = api.query_claims(state.record)
-        return [c for c in found if issue is None or issue in c.get("issues", [])]
+        return [c for c in claims_all if issue is None or issue in c.get("issues", [])]
+
+    RunRequest, CounterfactualRequest = run_requests(limits, sorted(state.scenarios))
 
     @app.post("/api/runs")
-    async def runs(request: RunRequest) -> dict[str, Any]:
+    async def runs(request: RunRequest) -> dict[str, Any]:  # type: ignore[valid-type]
         """The same summary as ``parley run --format json``."""
-        check_runs(request.runs)
-        scenario = scenario_of(request.scenario)
+        asked = _Asked.of(request)
+        scenario = state.scenarios[asked.scenario]
 
         def work() -> dict[str, Any]:
-            ensemble = api.run(scenario, request.runs, request.seed, tuple(request.set))
-            return api.run_summary(ensemble)
+            return api.run_summary(api.run(scenario, asked.runs, asked.seed, asked.set))
 
-        result: dict[str, Any] = await bounded(work)
+        result: dict[str, Any] = await within_budget("runs", asked.runs, work)
         return result
 
     @app.post("/api/compare")
-    async def compare(request: RunRequest) -> dict[str, Any]:
+    async def compare(request: RunRequest) -> dict[str, Any]:  # type: ignore[valid-type]
         """The run summary, and its scores against the record beside the naive baselines
         and the placebo, as ``parley compare --format json`` (three ensembles of ``runs``)."""
-        check_runs(request.runs)
-        scenario = scenario_of(request.scenario)
+        asked = _Asked.of(request)
+        scenario = state.scenarios[asked.scenario]
 
         def work() -> dict[str, Any]:
-            ensemble = api.run(scenario, request.runs, request.seed, tuple(request.set))
+            ensemble = api.run(scenario, asked.runs, asked.seed, asked.set)
             return {"summary": api.run_summary(ensemble), "scores": api.compare(ensemble)}
 
-        result: dict[str, Any] = await bounded(work)
+        result: dict[str, Any] = await within_budget("compare", asked.runs, work)
         return result
 
     @app.post("/api/counterfactual")
-    async def counterfactual(request: CounterfactualRequest) -> dict[str, Any]:
+    async def counterfactual(request: CounterfactualRequest) -> dict[str, Any]:  # type: ignore[valid-type]
         """Baseline and intervention on paired seeds: the differences, and both summaries."""
-        check_runs(request.runs)
-        scenario = scenario_of(request.scenario)
+        asked = _Asked.of(request)
+        scenario = state.scenarios[asked.scenario]
 
         def work() -> dict[str, Any]:
-            return api.counterfactual(scenario, tuple(request.set), request.runs, request.seed)
+            return api.counterfactual(scenario, asked.set, asked.runs, asked.seed)
 
-        result: dict[str, Any] = await bounded(work)
+        result: dict[str, Any] = await within_budget("counterfactual", asked.runs, work)
         return result
 
     pages = files("parley.web").joinpath("pages")
     for route, page in (("/", "record.html"), ("/scenario", "scenario.html"),
                         ("/counterfactual", "counterfactual.html")):  # fmt: skip
-        path = Path(str(pages.joinpath(page)))
-        app.add_api_route(route, _page(path), include_in_schema=False, methods=["GET"])
+        text = pages.joinpath(page).read_text(encoding="utf-8")
+        app.add_api_route(route, _page(text), include_in_schema=False, methods=["GET"])
+    app.add_api_route("/docs", _page(apidocs.render(app.openapi())), include_in_schema=False,
+                      methods=["GET"])  # fmt: skip
     static = Path(str(files("parley.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
+
+    # The last added is the outermost: see parley.web.guards for the order.
+    app.add_middleware(InFlight, limit=limits.max_in_flight, exempt={"/api/health"})
+    app.add_middleware(BoundBody, limit=limits.max_body, seconds=limits.body_seconds)
+    if hosts is not None:
+        app.add_middleware(CheckHost, hosts=hosts)
+    app.add_middleware(AnswerErrors)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
-def _page(path: Path) -> Any:
-    def serve() -> FileResponse:
-        return FileResponse(path, media_type="text/html")
+@dataclass(frozen=True)
+class _Asked:
+    """What a run request asks for, typed (the request models are built per app)."""
+
+    scenario: str
+    runs: int
+    seed: int
+    set: tuple[str, ...]
+
+    @classmethod
+    def of(cls, request: Any) -> "_Asked":
+        return cls(request.scenario, request.runs, request.seed, tuple(request.set))
+
+
+def _releasing(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``work``'s result; the memory it freed goes back to the system."""
+    try:
+        return work()
+    finally:
+        memory.release()
+
+
+def _page(text: str) -> Callable[[], Awaitable[HTMLResponse]]:
+    async def serve() -> HTMLResponse:
+        return HTMLResponse(text)
 
     return serve
+
+
+def _json(data: Any) -> bytes:
+    """JSON as the API answers it (as Starlette's JSONResponse writes it)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 def _quote(texts: dict[str, str], key: str) -> str:
