@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -147,7 +149,23 @@ _EVENT_TYPES = {
 }
 
 
+_DATABASES: dict[int, duckdb.DuckDBPyConnection] = {}  # by id of the events table
+_BUILDING = threading.Lock()
+
+
 def _connect(events: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """A connection (a cursor of its own, safe to use in one thread) to an in-memory
+    database of ``events``, built once per events table and kept as long as the table."""
+    key = id(events)
+    with _BUILDING:
+        database = _DATABASES.get(key)
+        if database is None:
+            database = _DATABASES[key] = _database(events)
+            weakref.finalize(events, _DATABASES.pop, key, None)
+    return database.cursor()
+
+
+def _database(events: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     declared = ", ".join(f'"{name}" {kind}' for name, kind in _EVENT_TYPES.items())
     con.execute(f"CREATE TABLE events ({declared})")
@@ -188,6 +206,8 @@ def query_events(
     """
     first = _date_bound(start, 0, "--from")
     last = _date_bound(end, 1, "--to")
+    if first is not None and last is not None and last < first:
+        raise QueryError(f"--to: {end!r} is before --from {start!r}", hint="--to after --from")
     known_actors = set(data.actors["id"])
     if actor is not None and actor not in known_actors:
         raise QueryError(f"--actor: unknown actor {actor!r}", hint="an id from actors.yaml")

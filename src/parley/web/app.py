@@ -174,10 +174,11 @@ def create_app(
         return JSONResponse({"error": str(exc.detail)}, exc.status_code, headers=exc.headers)
 
     async def within_budget(kind: str, runs: int, work: Callable[[], dict[str, Any]]) -> Any:
-        """``work`` in a worker thread, once the budget of runs in flight has room for it."""
+        """``work`` in a worker thread, once the budget of runs in flight has room for it;
+        its answer as strict JSON can hold it (NaN as null)."""
         try:
             async with budget.hold(runs * ENSEMBLES[kind], limits.queue_seconds):
-                return await run_in_threadpool(_releasing, work)
+                return api.json_ready(await run_in_threadpool(_releasing, work))
         except Busy:
             wait = math.ceil(limits.queue_seconds)
             message = (f"the server is busy with other runs ({budget.used} of "
@@ -366,8 +367,10 @@ def _page(text: str) -> Callable[[], Awaitable[HTMLResponse]]:
 
 
 def _json(data: Any) -> bytes:
-    """JSON as the API answers it (as Starlette's JSONResponse writes it)."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    """JSON as the API answers it (as Starlette's JSONResponse writes it, NaN as null)."""
+    return json.dumps(
+        api.json_ready(data), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    ).encode()
 
 
 def _quote(texts: dict[str, str], key: str) -> str:
