@@ -3,8 +3,9 @@
     python -m benchmarks.web_load http://127.0.0.1:8000 [--requests 200]
 
 It sends the requests all at once (GETs of scenarios, events and claims, and small POST
-runs), then one more GET, and prints the count of each status and whether the server
-still answered, as JSON.
+runs) while polling ``/api/health``, then one more GET, and prints as JSON: the count of
+each status, the server errors (5xx other than 503, the server's "busy, try again"), and
+the slowest health answer during the burst as a ratio to the median one before it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
+import time
 from collections import Counter
 
 import httpx
@@ -37,12 +40,27 @@ async def _load(url: str, requests: int) -> dict[str, object]:
                 return -len(type(exc).__name__)  # no answer at all
             return response.status_code
 
-        statuses = await asyncio.gather(*(one(n) for n in range(requests)))
+        async def health() -> float:
+            began = time.perf_counter()
+            await client.get("/api/health")
+            return time.perf_counter() - began
+
+        idle = statistics.median([await health() for _ in range(20)])
+        burst = asyncio.gather(*(one(n) for n in range(requests)))
+        polls = []
+        while not burst.done():
+            polls.append(await health())
+            await asyncio.sleep(0.05)
+        statuses = await burst
         after = await client.get("/api/scenarios")
     return {
         "requests": requests,
         "statuses": dict(sorted(Counter(str(s) for s in statuses).items())),
-        "server_errors": sum(1 for s in statuses if s >= 500),
+        "busy": sum(1 for s in statuses if s == 503),
+        "server_errors": sum(1 for s in statuses if s >= 500 and s != 503),
+        "health_idle_s": round(idle, 4),
+        "health_worst_in_burst_s": round(max(polls, default=idle), 4),
+        "health_ratio": round(max(polls, default=idle) / idle, 1),
         "no_answer": sum(1 for s in statuses if s < 0),
         "answers_after": after.status_code,
     }
