@@ -11,12 +11,13 @@ split at ``calibrate_until`` gives the in-sample and out-of-sample scores.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from parley.errors import InputError, Location
 from parley.experiments.ensemble import Ensemble
@@ -333,24 +334,29 @@ def read_external_index(path: Path) -> dict[int, float]:
     if not path.is_file():
         raise InputError("no such file", Location(str(path)), "a CSV of period,value")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except Exception as exc:  # pandas raises many kinds on a bad CSV
-        raise InputError(f"unreadable CSV: {exc}", Location(str(path), 1), "period,value") from None
-    if list(frame.columns) != ["period", "value"]:
-        raise InputError("wrong columns", Location(str(path), 1), "period,value")
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", Location(str(path)), "UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=None))  # \r, \n or \r\n ends a line
     result: dict[int, float] = {}
-    for number, (period, value) in enumerate(
-        zip(frame["period"], frame["value"], strict=True), start=2
-    ):
-        where = Location(str(path), number)
-        year = period.strip()
-        try:
-            number_value = float(value)
-        except ValueError:
-            number_value = float("nan")
-        if not (len(year) == 4 and year.isdigit()) or not np.isfinite(number_value):
-            raise InputError(f"bad row {period!r},{value!r}", where, "a year and a finite number")
-        if int(year) in result:
-            raise InputError(f"year {year} again", where, "one row per year")
-        result[int(year)] = number_value
+    try:
+        if [cell.strip() for cell in next(reader, [])] != ["period", "value"]:
+            raise InputError("wrong columns", Location(str(path), 1), "period,value")
+        for row in reader:
+            where = Location(str(path), reader.line_num)
+            year = row[0].strip() if len(row) == 2 else ""
+            try:
+                number_value = float(row[1]) if len(row) == 2 else float("nan")
+            except ValueError:
+                number_value = float("nan")
+            if not (len(year) == 4 and year.isdigit()) or not np.isfinite(number_value):
+                shown = ",".join(row)
+                raise InputError(f"bad row {shown!r}", where, "a year and a finite number")
+            if int(year) in result:
+                raise InputError(f"year {year} again", where, "one row per year")
+            result[int(year)] = number_value
+    except csv.Error as exc:
+        raise InputError(
+            f"unreadable CSV: {exc}", Location(str(path), reader.line_num), "period,value"
+        ) from None
     return result
