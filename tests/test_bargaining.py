@@ -253,3 +253,35 @@ def test_cli_rejects_a_bad_option_value(parley_cli) -> None:
     assert result.code == 2
     assert len(result.stderr.splitlines()) == 1
     assert "--offer-order" in result.stderr
+
+
+def test_an_actor_absent_from_a_dimension_takes_no_part_in_it(tmp_path: Path) -> None:
+    """A tidy file may leave an actor out of a dimension: that dimension is bargained as
+    if the actor did not exist, and the other dimensions as if the row were there."""
+    rows = ["a,1,x,10,0.5", "b,2,x,60,0.8", "c,1,x,40,0.3", "a,1,y,0,1", "c,1,y,100,0.2"]
+    header = "actor,capability,dimension,position,salience"
+    gap = tmp_path / "gap.csv"
+    gap.write_text("\n".join([header, *rows]) + "\n")
+    alone = tmp_path / "alone.csv"
+    alone.write_text("\n".join([header, *(r for r in rows if ",y," in r)]) + "\n")
+    whole = bargain(gap, runs=5, trace=True).forecasts
+    only_y = bargain(alone, runs=5).forecasts
+    columns = ["model", "forecast", "weighted_mean"]
+    assert (
+        whole[whole["dimension"] == "y"][columns]
+        .reset_index(drop=True)
+        .equals(only_y[columns].reset_index(drop=True))
+    )
+    trace = bargain(gap, trace=True).trace
+    assert trace is not None
+    absent = trace[(trace["dimension"] == "y") & (trace["actor"] == "b")]
+    assert absent["position"].isna().all()
+
+
+def test_a_dimension_with_one_actor_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text(
+        "actor,capability,dimension,position,salience\na,1,x,1,1\nb,1,x,2,1\na,1,y,3,1\n"
+    )
+    with pytest.raises(parley.api.InputError, match="dimension 'y' has one actor"):
+        read_problem(path)

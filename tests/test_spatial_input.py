@@ -71,7 +71,7 @@ MALFORMED = {
     "ragged row": (BDM_OK.replace("B,0.5,10,20", "B,0.5,10"), 3, "3 fields where the header has 4"),
     "ragged KTAB row": (KTAB_OK.replace("B, second, 20, 40, 60, 30, 20,", "B, second, 20, 40,"), 4, "fields where the header has 7"),
     "single actor": ("Actor,Capability,Position,Salience\nA,1,4,50\n", None, "nothing to bargain"),
-    "tidy actor missing a dimension": (TIDY_OK.replace("B,2,eco,3,0.2\n", ""), None, "no row for dimension 'eco'"),
+    "tidy dimension with one actor": (TIDY_OK.replace("B,2,eco,3,0.2\n", ""), None, "dimension 'eco' has one actor"),
 }  # fmt: skip
 
 

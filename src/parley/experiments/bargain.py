@@ -165,9 +165,11 @@ def forecast(
     randomness = _draws(seed, runs, len(spatial.dimensions), rounds, n) if opts.stochastic else None
     for d, dimension in enumerate(spatial.dimensions):
         low, high = spatial.scales[d]
-        x0 = (spatial.positions[:, d] - low) / (high - low)
-        s = spatial.salience[:, d]
-        w = (c * s)[None, :]
+        part = ~np.isnan(spatial.positions[:, d])  # the actors who take part in it
+        x0 = (spatial.positions[part, d] - low) / (high - low)
+        s = spatial.salience[part, d]
+        cd = c[part]
+        w = (cd * s)[None, :]
 
         outer = _to_scale(low, high)
         if "median" in chosen:
@@ -177,11 +179,11 @@ def forecast(
         if "eu" in chosen:
             draws = saliences = None
             if randomness is not None:
-                draws = randomness[:, d, 0] if opts.resolution == "stochastic" else None
-                saliences = randomness[:, d, 1] if opts.salience == "redraw" else None
+                draws = randomness[:, d, 0][..., part] if opts.resolution == "stochastic" else None
+                saliences = randomness[:, d, 1][..., part] if opts.salience == "redraw" else None
             result = bargaining.run_eu(
                 np.repeat(x0[None], runs, axis=0),
-                np.repeat(c[None], runs, axis=0),
+                np.repeat(cd[None], runs, axis=0),
                 np.repeat(s[None], runs, axis=0),
                 rounds,
                 opts,
@@ -198,8 +200,12 @@ def forecast(
                     outer(bargaining.compromise(final, weights)),
                 )
             )
-            if trace:
-                traces.append((dimension, outer(result.positions), result.risk))
+            if trace:  # every actor, NaN for those who take no part
+                positions = np.full((runs, rounds + 1, n), np.nan)
+                positions[..., part] = outer(result.positions)
+                risk = np.full((runs, rounds, n), np.nan)
+                risk[..., part] = result.risk
+                traces.append((dimension, positions, risk))
     return Forecast(spatial, tuple(rows), tuple(traces), opts, rounds, runs, seed)
 
 

@@ -4,7 +4,8 @@
   names; then ``Actor, Description, Influence, Pos1, Sal1, ...`` on 0-100 scales.
   Leading spaces, trailing commas and CRLF line ends are accepted.
 - **tidy**: ``actor,capability,dimension,position,salience``, one row per actor and
-  dimension, salience from 0 to 1, positions on any scale.
+  dimension the actor takes part in (an actor with no row for a dimension takes no part
+  in it), salience from 0 to 1, positions on any scale.
 - **bdm**: the classic table ``Actor,Capability,Position,Salience`` (one dimension,
   salience 0-100), as in Bueno de Mesquita's examples.
 
@@ -41,7 +42,8 @@ class SpatialProblem:
     """Actors with a capability, and a position and salience on each dimension.
 
     ``positions`` and ``salience`` are shaped ``(actors, dimensions)``; salience is on
-    0-1. ``scales`` gives each dimension's ``(low, high)``, used to normalise positions
+    0-1. An actor that takes no part in a dimension has a NaN position there (and a
+    salience of 0); each dimension has at least two actors who take part. ``scales`` gives each dimension's ``(low, high)``, used to normalise positions
     inside the models and to report results back on the input's scale.
     """
 
@@ -153,7 +155,7 @@ def _width(path: Path, line: int, cells: list[str], expected: int, names: str) -
 
 
 def _scale(values: Array) -> tuple[float, float]:
-    low, high = float(values.min()), float(values.max())
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
     return (low, high) if high > low else (low, low + 1.0)
 
 
@@ -247,17 +249,17 @@ def _read_tidy(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
         if dimension not in dimensions:
             dimensions.append(dimension)
     actors = list(cells_by_actor)
-    for actor in actors:
-        missing = [d for d in dimensions if d not in cells_by_actor[actor]]
-        if missing:
-            raise InputError(
-                f"actor {actor!r} has no row for dimension {missing[0]!r}",
-                Location(str(path), field="dimension"),
-                "a row for every actor on every dimension",
-            )
-    positions = [[cells_by_actor[a][d][0] for d in dimensions] for a in actors]
-    salience = [[cells_by_actor[a][d][1] for d in dimensions] for a in actors]
+    absent = (math.nan, 0.0)  # no row: the actor takes no part in the dimension
+    positions = [[cells_by_actor[a].get(d, absent)[0] for d in dimensions] for a in actors]
+    salience = [[cells_by_actor[a].get(d, absent)[1] for d in dimensions] for a in actors]
     pos_array = np.asarray(positions, dtype=float)
+    for k, dimension in enumerate(dimensions):
+        if np.count_nonzero(~np.isnan(pos_array[:, k])) < 2:
+            raise InputError(
+                f"dimension {dimension!r} has one actor: there is nothing to bargain",
+                Location(str(path), field="dimension"),
+                "at least two actors on every dimension",
+            )
     scales = [_scale(pos_array[:, k]) for k in range(len(dimensions))] if actors else []
     return _problem(path.stem, actors, tuple(dimensions), [capability[a] for a in actors],
                     positions, salience, scales, path)  # fmt: skip
