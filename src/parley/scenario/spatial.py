@@ -43,8 +43,9 @@ class SpatialProblem:
 
     ``positions`` and ``salience`` are shaped ``(actors, dimensions)``; salience is on
     0-1. An actor that takes no part in a dimension has a NaN position there (and a
-    salience of 0); each dimension has at least two actors who take part. ``scales`` gives each dimension's ``(low, high)``, used to normalise positions
-    inside the models and to report results back on the input's scale.
+    salience of 0); each dimension has at least two actors who take part. ``scales``
+    gives each dimension's ``(low, high)``, used to normalise positions inside the models
+    and to report results back on the input's scale.
     """
 
     name: str
