@@ -285,3 +285,79 @@ def test_a_dimension_with_one_actor_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(parley.api.InputError, match="dimension 'y' has one actor"):
         read_problem(path)
+
+
+def _plain_scores(rows: list[dict], outcomes: dict) -> dict[str, tuple[float, float, float]]:
+    """The outcome scores by plain loops: MAE, RMSE, share of dimensions closest."""
+    models = list(dict.fromkeys(row["model"] for row in rows))
+    forecast = {(row["model"], row["dimension"]): row["forecast"] for row in rows}
+    dimensions = [d for d in dict.fromkeys(row["dimension"] for row in rows) if d in outcomes]
+    if all(outcomes[d].reference is not None for d in dimensions):
+        models.append("reference")
+        for d in dimensions:
+            forecast[("reference", d)] = outcomes[d].reference
+    errors = {m: [abs(forecast[(m, d)] - outcomes[d].outcome) for d in dimensions] for m in models}
+    wins = dict.fromkeys(models, 0.0)
+    for k in range(len(dimensions)):
+        least = min(errors[m][k] for m in models)
+        tied = [m for m in models if errors[m][k] == least]
+        for m in tied:
+            wins[m] += 1 / len(tied)
+    return {
+        m: (
+            sum(errors[m]) / len(dimensions),
+            (sum(e * e for e in errors[m]) / len(dimensions)) ** 0.5,
+            wins[m] / len(dimensions),
+        )
+        for m in models
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    forecasts=st.lists(
+        st.lists(st.sampled_from([0.0, 10.0, 25.0, 50.0, 75.5, 100.0]), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    truth=st.lists(st.floats(0, 100), min_size=6, max_size=6),
+    reference=st.booleans(),
+)
+def test_outcome_scores_match_plain_loops(
+    forecasts: list[list[float]], truth: list[float], reference: bool
+) -> None:
+    from parley.api import Outcome, score_outcomes
+
+    rows = [
+        {"model": model, "dimension": f"d{k}", "forecast": value}
+        for k, values in enumerate(forecasts)
+        for model, value in zip(("median", "compromise", "eu"), values, strict=True)
+    ]
+    outcomes = {
+        f"d{k}": Outcome(truth[k], 50.0 if reference else None) for k in range(len(forecasts))
+    }
+    expected = _plain_scores(rows, outcomes)
+    found = {row["model"]: row for row in score_outcomes(rows, outcomes)}
+    assert list(found) == list(expected)
+    for model, (mae, rmse, closest) in expected.items():
+        assert found[model]["mae"] == pytest.approx(mae, abs=1e-12)
+        assert found[model]["rmse"] == pytest.approx(rmse, abs=1e-12)
+        assert found[model]["closest"] == pytest.approx(closest, abs=1e-12)
+
+
+def test_cli_scores_against_outcomes(parley_cli, tmp_path: Path) -> None:
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("dimension,outcome,reference\nx,55,10\n")
+    problem = tmp_path / "problem.csv"
+    problem.write_text(
+        "actor,capability,dimension,position,salience\na,1,x,10,0.5\nb,2,x,60,0.8\nc,1,x,40,0.3\n"
+    )
+    done = parley_cli("bargain", problem, "--outcomes", outcomes, "--format", "json")
+    assert done.code == 0, done.stderr
+    scores = {row["model"]: row for row in json.loads(done.stdout)["scores"]}
+    assert scores["median"]["mae"] == pytest.approx(5.0)
+    assert scores["reference"]["mae"] == pytest.approx(45.0)
+    outcomes.write_text("dimension,outcome\nnowhere,55\n")
+    refused = parley_cli("bargain", problem, "--outcomes", outcomes)
+    assert refused.code == 2
+    assert "no dimension 'nowhere'" in refused.stderr

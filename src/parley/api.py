@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from parley.record.provenance import Match
     from parley.record.query import Period, RecordTables
     from parley.scenario.schema import Scenario
+    from parley.scenario.spatial import Outcome, SpatialProblem, read_outcomes, read_problem
+    from parley.scoring.outcomes import score_outcomes
     from parley.scoring.placebo import Placebo
     from parley.scoring.record import SCORE_NAMES, SCORES, score_rows
     from parley.yamlfile import Problem as YamlProblem
@@ -64,6 +66,11 @@ else:
         "forecast": "parley.experiments.bargain",
         "trace_frame": "parley.experiments.bargain",
         "EUOptions": "parley.model.bargaining",
+        "Outcome": "parley.scenario.spatial",
+        "SpatialProblem": "parley.scenario.spatial",
+        "read_outcomes": "parley.scenario.spatial",
+        "read_problem": "parley.scenario.spatial",
+        "score_outcomes": "parley.scoring.outcomes",
         "SCORES": "parley.scoring.record",
         "SCORE_NAMES": "parley.scoring.record",
         "score_rows": "parley.scoring.record",
@@ -99,11 +106,13 @@ __all__ = [
     "InputError",
     "Location",
     "MissingExtraError",
+    "Outcome",
     "OutputError",
     "ParleyError",
     "RecordTables",
     "Scenario",
     "Sensitivity",
+    "SpatialProblem",
     "__version__",
     "apply_overrides",
     "bargain",
@@ -130,7 +139,9 @@ __all__ = [
     "query_claims",
     "query_events",
     "read_index",
+    "read_outcomes",
     "read_params",
+    "read_problem",
     "record_claims",
     "record_events",
     "record_index",
@@ -141,6 +152,7 @@ __all__ = [
     "run_summary",
     "scenario_record",
     "scenario_schema",
+    "score_outcomes",
     "score_rows",
     "sensitivity",
     "trace_frame",

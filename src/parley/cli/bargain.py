@@ -54,6 +54,14 @@ def bargain(
     input_format: Annotated[
         InputFormatChoice | None, typer.Option(case_sensitive=False, help="Skip format detection.")
     ] = None,
+    outcomes: Annotated[
+        Path | None,
+        typer.Option(
+            help="Known outcomes, a CSV of dimension,outcome[,reference]: score every model "
+            "(mean absolute error, RMSE, share of dimensions closest), beside the reference "
+            "point."
+        ),
+    ] = None,
     probability: Annotated[
         str, typer.Option(help="EU win probability: net, share or share-without-challenger.")
     ] = "net",
@@ -89,20 +97,24 @@ def bargain(
         q=q,
         t=t,
     )
+    problem = api.read_problem(file, None if input_format is None else input_format.value)
+    known = None if outcomes is None else api.read_outcomes(outcomes, problem)
     found = api.forecast(
-        file,
+        problem,
         model.value,
         rounds=rounds,
         runs=runs,
         seed=seed,
         trace=trace,
         options=options,
-        input_format=None if input_format is None else input_format.value,
     )
-    _show_bargain(found, format)
+    scores = None if known is None else api.score_outcomes(found.rows, known)
+    _show_bargain(found, format, scores)
 
 
-def _show_bargain(found: "Forecast", format: TableFormat) -> None:
+def _show_bargain(
+    found: "Forecast", format: TableFormat, scores: list[dict[str, Any]] | None = None
+) -> None:
     """The forecasts, one row per model and dimension (the columns of
     ``BargainResult.forecasts``), and the EU trace if there is one. Only the trace needs
     pandas."""
@@ -138,6 +150,8 @@ def _show_bargain(found: "Forecast", format: TableFormat) -> None:
         }
         if trace is not None:
             data["trace"] = api.frame_records(trace)
+        if scores is not None:
+            data["scores"] = scores
         print_json(data)
         return
     if format is TableFormat.csv:
@@ -150,6 +164,10 @@ def _show_bargain(found: "Forecast", format: TableFormat) -> None:
         return
     rounded = ([_round(row[column], 4) for column in columns] for row in found.rows)
     console().print(table(columns, rounded, title=f"Forecasts for {found.problem.name}"))
+    if scores is not None:
+        shown = ([_round(value, 4) for value in row.values()] for row in scores)
+        title = "Against the known outcomes (closest: share of dimensions; lower errors are better)"
+        console().print(table(list(scores[0]), shown, title=title))
     if trace is not None:
         first = trace[trace["run"] == 0]
         for dimension, rounds in first.groupby("dimension", sort=False):

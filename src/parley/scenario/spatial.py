@@ -28,7 +28,15 @@ import numpy.typing as npt
 
 from parley.errors import InputError, Location
 
-__all__ = ["FORMATS", "InputFormat", "SpatialProblem", "detect_format", "read_problem"]
+__all__ = [
+    "FORMATS",
+    "InputFormat",
+    "Outcome",
+    "SpatialProblem",
+    "detect_format",
+    "read_outcomes",
+    "read_problem",
+]
 
 InputFormat = Literal["ktab", "tidy", "bdm"]
 FORMATS: tuple[InputFormat, ...] = ("ktab", "tidy", "bdm")
@@ -339,3 +347,48 @@ def read_problem(path: Path | str, input_format: InputFormat | None = None) -> S
             "wrong columns for the BDM format", Location(str(file), rows[0][0], 1), ",".join(BDM)
         )
     return _read_bdm(file, rows)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What was decided on a dimension, and (optionally) the reference point: the status
+    quo, on the same scale as the positions."""
+
+    outcome: float
+    reference: float | None = None
+
+
+def read_outcomes(path: Path | str, problem: SpatialProblem) -> dict[str, Outcome]:
+    """Known outcomes from a CSV of ``dimension,outcome`` and optionally ``reference``, one
+    row per dimension of ``problem``; a dimension left out is not scored."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("no such file", Location(str(file)), "a CSV of dimension,outcome")
+    rows = _rows(file)
+    header = [cell.lower() for cell in rows[0][1]]
+    if header not in (["dimension", "outcome"], ["dimension", "outcome", "reference"]):
+        raise InputError(
+            "wrong columns", Location(str(file), rows[0][0], 1), "dimension,outcome[,reference]"
+        )
+    found: dict[str, Outcome] = {}
+    for number, cells in rows[1:]:
+        _width(file, number, cells, len(header), ",".join(header))
+        dimension = cells[0]
+        if dimension not in problem.dimensions:
+            raise InputError(
+                f"no dimension {dimension!r} in {problem.name}",
+                Location(str(file), number, 1, "dimension"),
+                "a dimension of the bargaining file",
+            )
+        if dimension in found:
+            raise InputError(
+                f"dimension {dimension!r} again",
+                Location(str(file), number, 1, "dimension"),
+                "one row per dimension",
+            )
+        outcome = _number(file, number, 2, "outcome", cells[1])
+        reference = _number(file, number, 3, "reference", cells[2]) if len(cells) > 2 else None
+        found[dimension] = Outcome(outcome, reference)
+    if not found:
+        raise InputError("no outcomes", Location(str(file)), "a row per decided dimension")
+    return found
