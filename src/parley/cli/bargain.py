@@ -162,6 +162,8 @@ def _show_bargain(
         writer.writerow(columns)
         writer.writerows([row[column] for column in columns] for row in found.rows)
         return
+    if found.runs == 1:  # one run has no distribution to show
+        columns = [c for c in columns if c not in ("runs", "mean", "median", "p05", "p95")]
     rounded = ([_round(row[column], 4) for column in columns] for row in found.rows)
     console().print(table(columns, rounded, title=f"Forecasts for {found.problem.name}"))
     if scores is not None:
