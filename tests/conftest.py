@@ -68,6 +68,16 @@ def parley_cli():  # type: ignore[no-untyped-def]
     return run_parley
 
 
+def wait_for_chunks(folder: Path, count: int, process: subprocess.Popen[bytes]) -> None:
+    """Until a run writing to ``folder`` has finished ``count`` chunks, or has ended."""
+    import time
+
+    for _ in range(6000):  # polls every 20 ms; gives up after two minutes
+        if len(list(folder.glob("chunks/*.npz"))) >= count or process.poll() is not None:
+            return
+        time.sleep(0.02)
+
+
 @dataclass
 class Server:
     url: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -13,7 +12,7 @@ import pytest
 
 from parley.api import Execution, load_scenario, run
 
-from .conftest import run_parley
+from .conftest import run_parley, wait_for_chunks
 
 SCENARIO = load_scenario("sino-soviet")
 
@@ -39,13 +38,6 @@ def test_serial_local_processes_and_dask_give_equal_tables() -> None:
             pd.testing.assert_frame_equal(table, other[name])
 
 
-def _wait_for_chunks(folder: Path, count: int, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(6000):  # polls every 20 ms; gives up after two minutes
-        if len(list(folder.glob("chunks/*.npz"))) >= count or process.poll() is not None:
-            return
-        time.sleep(0.02)
-
-
 def test_a_killed_run_resumes_to_the_uninterrupted_result(tmp_path: Path) -> None:
     args = ["run", "sino-soviet", "--runs", "600", "--seed", "9", "--chunk", "20",
             "--workers", "1", "--quiet", "--format", "json"]  # fmt: skip
@@ -57,7 +49,7 @@ def test_a_killed_run_resumes_to_the_uninterrupted_result(tmp_path: Path) -> Non
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_for_chunks(cut, 4, process)
+    wait_for_chunks(cut, 4, process)
     process.kill()
     process.wait()
     finished = sorted(cut.glob("chunks/*.npz"))

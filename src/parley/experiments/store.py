@@ -102,10 +102,9 @@ class RunStore:
             if not self.catalog.is_file():
                 raise InputError("nothing to resume here", where, "a folder written by --out")
             self._check_same(meta)
-            output_folder(self.folder / "chunks")
         else:
             new_output_folder(self.folder)
-            output_folder(self.folder / "chunks")
+        output_folder(self.folder / "chunks")
         for leftover in self.folder.glob("**/.*.tmp"):  # half-written by an interrupted run
             leftover.unlink()
         with self._catalog() as con:
