@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,7 +65,7 @@ MALFORMED = {
     "not a number": (BDM_OK.replace("A,0.5,4,80", "A,0.5,four,80"), 2, "'four' is not a number"),
     "negative capability": (BDM_OK.replace("B,0.5,10", "B,-0.5,10"), 3, "negative capability"),
     "salience out of range": (BDM_OK.replace("A,0.5,4,80", "A,0.5,4,180"), 2, "salience 180 is out of range"),
-    "tidy salience out of range": (TIDY_OK.replace("A,1,pol,2,0.5", "A,1,pol,2,5"), 2, "salience 5 is out of range"),
+    "tidy salience above its declared scale": (TIDY_OK.replace("salience", "salience (0-1)").replace("A,1,pol,2,0.5", "A,1,pol,2,5"), 2, "salience 5 is above the declared scale 0-1"),
     "wrong KTAB actor count": (KTAB_OK.replace(" 3, 2,", " 4, 2,", 1), 1, "declares 4 actors, the file has 3"),
     "empty file": ("", None, "the file is empty"),
     "UTF-16 byte-order mark": (b"\xff\xfe" + BDM_OK.encode("utf-16-le"), 1, "UTF-16"),
@@ -88,6 +89,51 @@ def test_malformed_input_is_one_located_line(tmp_path: Path, parley_cli, case: s
     assert message in lines[0]
     where = f"{path}:{line}:" if line is not None else f"{path}"
     assert where in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "scale"),
+    [
+        (TIDY_OK, None, 1),  # every salience at most 1: 0-1
+        (TIDY_OK.replace(",0.5\n", ",50\n"), None, 100),  # one above 1: 0-100
+        (TIDY_OK.replace("salience", "Salience (0-100)"), None, 100),  # the header says so
+        (TIDY_OK, 100, 100),  # the caller says so
+        (BDM_OK.replace(",80\n", ",0.8\n").replace(",20\n", ",0.2\n"), None, 1),
+        (KTAB_OK, 100, 100),
+    ],
+)
+def test_saliences_are_read_on_the_stated_or_detected_scale(
+    tmp_path: Path, text: str, declared: int | None, scale: int
+) -> None:
+    problem = read_problem(_write(tmp_path, text), salience_scale=declared)  # type: ignore[arg-type]
+    assert problem.salience_scale == scale
+    raw = read_problem(_write(tmp_path, text), salience_scale=scale)  # type: ignore[arg-type]
+    assert (problem.salience == raw.salience).all()
+    assert problem.salience.max() <= 1
+
+
+def test_ktab_saliences_on_0_1_give_the_forecast_of_0_100(tmp_path: Path) -> None:
+    """A KTAB file whose saliences are on 0-1 is read as such, not as 0-100: its forecast
+    is that of the same file written on 0-100."""
+    hundred = read_problem(_write(tmp_path, KTAB_OK))
+    ones = """Test, a test scenario, 3, 2,
+Actor,Description,Influence,Pol Position,Pol Salience,Eco Position,Eco Salience,
+A, first,  10, 20, 0.5, 80, 0.1,
+B, second, 20, 40, 0.6, 30, 0.2,
+C, third,  30, 90, 0.7, 50, 0.3,
+"""
+    one = read_problem(_write(tmp_path, ones, "ones.csv"))
+    assert one.salience_scale == 1
+    assert np.allclose(one.salience, hundred.salience)
+
+
+def test_a_contradicting_declaration_is_one_line(tmp_path: Path, parley_cli) -> None:
+    path = _write(tmp_path, TIDY_OK.replace("salience", "salience (0-1)"))
+    result = parley_cli("bargain", path, "--salience-scale", "100")
+    assert result.code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"{path}:1:5" in result.stderr
+    assert "declares saliences on 0-1, --salience-scale says 0-100" in result.stderr
 
 
 def test_missing_file(tmp_path: Path, parley_cli) -> None:

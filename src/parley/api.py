@@ -50,9 +50,10 @@ if TYPE_CHECKING:
     from parley.record.load import Problem
     from parley.record.provenance import Match
     from parley.record.query import Period, RecordTables
+    from parley.report.bargain import write_bargain
     from parley.scenario.schema import Scenario
     from parley.scenario.spatial import Outcome, SpatialProblem, read_outcomes, read_problem
-    from parley.scoring.outcomes import score_outcomes
+    from parley.scoring.outcomes import Evaluation, evaluate, parse_combination, score_outcomes
     from parley.scoring.placebo import Placebo
     from parley.scoring.record import SCORE_NAMES, SCORES, score_rows
     from parley.yamlfile import Problem as YamlProblem
@@ -71,6 +72,10 @@ else:
         "read_outcomes": "parley.scenario.spatial",
         "read_problem": "parley.scenario.spatial",
         "score_outcomes": "parley.scoring.outcomes",
+        "Evaluation": "parley.scoring.outcomes",
+        "evaluate": "parley.scoring.outcomes",
+        "parse_combination": "parley.scoring.outcomes",
+        "write_bargain": "parley.report.bargain",
         "SCORES": "parley.scoring.record",
         "SCORE_NAMES": "parley.scoring.record",
         "score_rows": "parley.scoring.record",
@@ -101,6 +106,7 @@ __all__ = [
     "Calibration",
     "CheckReport",
     "EUOptions",
+    "Evaluation",
     "Execution",
     "Forecast",
     "InputError",
@@ -127,6 +133,7 @@ __all__ = [
     "describe_date",
     "describe_source",
     "eu_options",
+    "evaluate",
     "forecast",
     "frame_records",
     "json_ready",
@@ -134,7 +141,9 @@ __all__ = [
     "load_record",
     "load_scenario",
     "new_scenario",
+    "output_folder",
     "parameters",
+    "parse_combination",
     "placebo_runs",
     "query_claims",
     "query_events",
@@ -156,6 +165,7 @@ __all__ = [
     "score_rows",
     "sensitivity",
     "trace_frame",
+    "write_bargain",
     "write_report",
 ]
 
@@ -611,6 +621,14 @@ def check_output_file(path: PathLike) -> Path:
     from parley.files import check_target
 
     return check_target(Path(path))
+
+
+def output_folder(path: PathLike) -> Path:
+    """``path`` as a folder for results, made if need be, checked before the work that
+    fills it (an OutputError if a file is in its place or it cannot be made)."""
+    from parley.files import output_folder as folder
+
+    return folder(Path(path))
 
 
 def write_report(page: str, out: PathLike) -> None:

@@ -13,15 +13,19 @@ from parley import api
 from parley.cli.shared import TableFormat, console, frame_table, print_json, table
 
 if TYPE_CHECKING:
-    from parley.api import Forecast
+    from parley.api import Evaluation, Forecast
 
 __all__ = ["bargain"]
+
+CYCLES_SHOWN = 5
+"""The table names at most this many cycling forecasts."""
 
 
 class ModelChoice(enum.StrEnum):
     eu = "eu"
     compromise = "compromise"
     median = "median"
+    nash = "nash"
     all = "all"
 
 
@@ -29,6 +33,11 @@ class InputFormatChoice(enum.StrEnum):
     ktab = "ktab"
     tidy = "tidy"
     bdm = "bdm"
+
+
+class SalienceScaleChoice(enum.StrEnum):
+    one = "1"
+    hundred = "100"
 
 
 def bargain(
@@ -54,12 +63,40 @@ def bargain(
     input_format: Annotated[
         InputFormatChoice | None, typer.Option(case_sensitive=False, help="Skip format detection.")
     ] = None,
+    salience_scale: Annotated[
+        SalienceScaleChoice | None,
+        typer.Option(
+            help="The saliences' scale, 0-1 or 0-100 (default: the header's 'salience (0-100)', "
+            "else 0-100 if any salience is above 1)."
+        ),
+    ] = None,
     outcomes: Annotated[
         Path | None,
         typer.Option(
             help="Known outcomes, a CSV of dimension,outcome[,reference]: score every model "
             "(mean absolute error, RMSE, share of dimensions closest), beside the reference "
-            "point."
+            "point; the Nash solution needs the reference."
+        ),
+    ] = None,
+    combine: Annotated[
+        str | None,
+        typer.Option(
+            help="Add a weighted mean of the models' forecasts: 'mean', 'fit' (weights fitted "
+            "on --train-fraction of the outcomes), or weights such as compromise=0.6,eu=0.4."
+        ),
+    ] = None,
+    train_fraction: Annotated[
+        float | None,
+        typer.Option(
+            help="Fit on this share of the outcomes (drawn by --seed) and score every model "
+            "on the rest only."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="A folder for the forecasts, scores and trace (Parquet and CSV) and a "
+            "figure of positions by round, positions.png."
         ),
     ] = None,
     probability: Annotated[
@@ -86,7 +123,17 @@ def bargain(
         typer.Option("--t", min=0, max=1, help="EU probability that change is for the better."),
     ] = 1.0,
 ) -> None:
-    """Forecast a negotiated outcome: median voter, compromise, expected utility."""
+    """Forecast a negotiated outcome: median voter, compromise, expected utility, Nash."""
+    if trace and format is TableFormat.csv:
+        raise api.InputError(
+            "a CSV holds one table, and --trace would replace the forecasts",
+            api.Location("--trace"),
+            "--out DIR for the forecasts and the trace as two tables, or --format json",
+        )
+    combination = None if combine is None else api.parse_combination(combine)
+    if out is not None:
+        api.require_extra("plots", "parley bargain --out", "the figure of positions by round")
+        api.output_folder(out)
     options = api.eu_options(
         probability=probability,
         mu=mu,
@@ -97,32 +144,47 @@ def bargain(
         q=q,
         t=t,
     )
-    problem = api.read_problem(file, None if input_format is None else input_format.value)
+    scale = None if salience_scale is None else int(salience_scale.value)
+    problem = api.read_problem(
+        file,
+        None if input_format is None else input_format.value,
+        scale,  # type: ignore[arg-type]
+    )
     known = None if outcomes is None else api.read_outcomes(outcomes, problem)
+    references = {d: o.reference for d, o in (known or {}).items() if o.reference is not None}
     found = api.forecast(
         problem,
         model.value,
         rounds=rounds,
         runs=runs,
         seed=seed,
-        trace=trace,
+        trace=trace or out is not None,
         options=options,
+        references=references,
     )
-    scores = None if known is None else api.score_outcomes(found.rows, known)
-    _show_bargain(found, format, scores)
+    evaluation = api.evaluate(found.rows, known, combination, train_fraction, seed)
+    if out is not None:
+        api.write_bargain(out, found, evaluation, known)
+    _show_bargain(found, evaluation, format, trace, known is not None)
 
 
 def _show_bargain(
-    found: "Forecast", format: TableFormat, scores: list[dict[str, Any]] | None = None
+    found: "Forecast",
+    evaluation: "Evaluation",
+    format: TableFormat,
+    trace: bool,
+    scored: bool,
 ) -> None:
     """The forecasts, one row per model and dimension (the columns of
-    ``BargainResult.forecasts``), and the EU trace if there is one. Only the trace needs
-    pandas."""
-    trace = api.trace_frame(found) if found.paths else None
-    columns = list(found.rows[0]) if found.rows else []
+    ``BargainResult.forecasts``), the scores, and the EU trace if asked for. Only the trace
+    needs pandas."""
+    rows = evaluation.rows
+    scores = evaluation.scores if scored else None
+    traced = api.trace_frame(found) if trace and found.paths else None
+    columns = list(rows[0]) if rows else []
     if format is TableFormat.json:
         groups: dict[str, list[dict[str, Any]]] = {}
-        for row in found.rows:
+        for row in rows:
             groups.setdefault(row["model"], []).append(row)
         models = []
         for name, group in groups.items():
@@ -136,6 +198,11 @@ def _show_bargain(
                     row["dimension"]: {key: row[key] for key in ("mean", "median", "p05", "p95")}
                     for row in group
                 }
+                entry["cycles"] = {
+                    row["dimension"]: [float(v) for v in row["cycle"].split(";")]
+                    for row in group
+                    if row["cycle"] is not None
+                }
                 entry.update(
                     rounds=found.rounds,
                     runs=found.runs,
@@ -146,32 +213,63 @@ def _show_bargain(
         data: dict[str, Any] = {
             "problem": found.problem.name,
             "dimensions": list(found.problem.dimensions),
+            "salience_scale": found.problem.salience_scale,
             "models": models,
         }
-        if trace is not None:
-            data["trace"] = api.frame_records(trace)
+        if evaluation.weights is not None:
+            data["combination"] = {
+                "weights": evaluation.weights,
+                "train": list(evaluation.train),
+            }
+        if traced is not None:
+            data["trace"] = api.frame_records(traced)
         if scores is not None:
             data["scores"] = scores
+            data["scored_dimensions"] = list(evaluation.test)
         print_json(data)
         return
     if format is TableFormat.csv:
-        if trace is not None:
-            trace.to_csv(sys.stdout, index=False, lineterminator="\n")
-            return
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([row[column] for column in columns] for row in found.rows)
+        writer.writerows([row[column] for column in columns] for row in rows)
         return
+    hidden = {"cycle"}  # said in words below the table
     if found.runs == 1:  # one run has no distribution to show
-        columns = [c for c in columns if c not in ("runs", "mean", "median", "p05", "p95")]
-    rounded = ([_round(row[column], 4) for column in columns] for row in found.rows)
-    console().print(table(columns, rounded, title=f"Forecasts for {found.problem.name}"))
+        hidden |= {"runs", "mean", "median", "p05", "p95"}
+    columns = [c for c in columns if c not in hidden]
+    rounded = ([_round(row[column], 4) for column in columns] for row in rows)
+    title = (
+        f"Forecasts for {found.problem.name} (saliences read on 0-{found.problem.salience_scale})"
+    )
+    console().print(table(columns, rounded, title=title))
+    cycles = [row for row in rows if row["cycle"] is not None]
+    for row in cycles[:CYCLES_SHOWN]:
+        values = row["cycle"].replace(";", ", ")
+        console().print(
+            f"{row['model']} on {row['dimension']}: the forecast cycles through {values} "
+            "in its last rounds; the one shown is the last round's.",
+            highlight=False,
+        )
+    if len(cycles) > CYCLES_SHOWN:
+        console().print(
+            f"... and on {len(cycles) - CYCLES_SHOWN} more dimensions: the cycle column of "
+            "--format csv lists them all.",
+            highlight=False,
+        )
+    if evaluation.weights is not None:
+        weights = ", ".join(f"{m} {w:.3f}" for m, w in evaluation.weights.items())
+        fitted = f", fitted on {len(evaluation.train)} dimensions" if evaluation.train else ""
+        console().print(f"combined: {weights}{fitted}", highlight=False)
     if scores is not None:
         shown = ([_round(value, 4) for value in row.values()] for row in scores)
-        title = "Against the known outcomes (closest: share of dimensions; lower errors are better)"
+        held = f" on the {len(evaluation.test)} held-out dimensions" if evaluation.train else ""
+        title = (
+            f"Against the known outcomes{held} (closest: share of dimensions; "
+            "lower errors are better)"
+        )
         console().print(table(list(scores[0]), shown, title=title))
-    if trace is not None:
-        first = trace[trace["run"] == 0]
+    if traced is not None:
+        first = traced[traced["run"] == 0]
         for dimension, rounds in first.groupby("dimension", sort=False):
             wide = rounds.pivot(index="actor", columns="round", values="position")
             wide = wide.loc[list(found.problem.actors)].round(3).reset_index()

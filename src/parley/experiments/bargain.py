@@ -1,13 +1,15 @@
 """Bargaining problems through the static models: forecasts, distributions and traces.
 
 This is what ``parley bargain`` and ``parley.bargain`` do: normalise each dimension,
-run the median, compromise and EU models from ``parley.model.bargaining``, and gather
+run the median, compromise and EU models from ``parley.model.bargaining`` (and the Nash
+bargaining solution from ``parley.model.nash`` where a reference point is known), and gather
 tidy DataFrames on the input's scale. ``forecast`` does the same work without pandas (the
 command line starts faster without it): plain rows, and the traced positions as arrays.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +20,7 @@ from parley.budget import Cost, require
 from parley.errors import InputError, Location
 from parley.model import bargaining
 from parley.model.bargaining import EUOptions
+from parley.model.nash import nash
 from parley.scenario.spatial import InputFormat, SpatialProblem, read_problem
 
 if TYPE_CHECKING:
@@ -30,14 +33,19 @@ __all__ = [
     "ModelName",
     "bargain",
     "eu_cost",
+    "find_cycle",
     "forecast",
+    "forecast_row",
     "trace_frame",
 ]
 
 PathLike = Path | str
 
-MODELS = ("median", "compromise", "eu")
-ModelName = Literal["median", "compromise", "eu", "all"]
+MODELS = ("median", "compromise", "eu", "nash")
+ModelName = Literal["median", "compromise", "eu", "nash", "all"]
+
+CYCLE_PERIODS = (2, 3, 4)
+"""The periods of the EU forecast's cycles that ``forecast`` looks for in the last rounds."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,9 @@ class BargainResult:
 
     ``forecasts`` has the columns ``model, dimension, forecast, weighted_mean, runs,
     mean, median, p05, p95``: for the EU model, ``forecast`` is the median over runs of
-    each run's final Condorcet median, and the last four describe its distribution. The
+    each run's final Condorcet median, and the last four describe its distribution;
+    ``cycle`` is, where the EU forecast cycles over its last rounds, the values it cycles
+    through, joined by ``;`` (else None). The
     trace has ``dimension, run, round, actor, position, risk``, one row per actor and
     round (round 0 is the input); ``risk`` is the exponent the actor used in that round.
     Positions are on the input's scale.
@@ -71,13 +81,16 @@ def bargain(
     trace: bool = False,
     options: EUOptions | None = None,
     input_format: InputFormat | None = None,
+    references: Mapping[str, float] | None = None,
 ) -> BargainResult:
     """Forecast a bargaining problem with the median, compromise and/or EU models.
 
     ``problem`` is a :class:`SpatialProblem` or a CSV file (KTAB, tidy or BDM). Each
     dimension is bargained on its own. Runs draw their random numbers from
     ``numpy.random.SeedSequence(seed).spawn(runs)``, so a run's result does not depend
-    on how many runs there are.
+    on how many runs there are. ``references`` gives the reference point (the status quo)
+    of the dimensions that have one, on the input's scale: the Nash bargaining solution is
+    found for those.
     """
     import pandas as pd
 
@@ -90,6 +103,7 @@ def bargain(
         trace=trace,
         options=options,
         input_format=input_format,
+        references=references,
     )
     return BargainResult(
         found.problem,
@@ -142,6 +156,7 @@ def forecast(
     trace: bool = False,
     options: EUOptions | None = None,
     input_format: InputFormat | None = None,
+    references: Mapping[str, float] | None = None,
 ) -> Forecast:
     """As ``bargain``, without pandas: the forecasts as rows, the trace as arrays."""
     spatial = (
@@ -149,12 +164,19 @@ def forecast(
     )
     if model not in (*MODELS, "all"):
         raise InputError(
-            f"unknown model {model!r}", Location("--model"), "eu, compromise, median or all"
+            f"unknown model {model!r}", Location("--model"), "eu, compromise, median, nash or all"
         )
     if rounds < 1 or runs < 1:
         raise InputError("rounds and runs must be 1 or more", Location("--rounds/--runs"), "N >= 1")
     opts = options or EUOptions()
+    references = references or {}
     chosen = MODELS if model == "all" else (model,)
+    if model == "nash" and not references:
+        raise InputError(
+            "the Nash bargaining solution needs a reference point",
+            Location("--model"),
+            "--outcomes with a reference column (the status quo of each dimension)",
+        )
     if "eu" in chosen:
         cost = eu_cost(len(spatial.actors), len(spatial.dimensions), rounds, runs)
         require(f"--rounds {rounds} --runs {runs}, {len(spatial.actors)} actors", cost)
@@ -173,9 +195,14 @@ def forecast(
 
         outer = _to_scale(low, high)
         if "median" in chosen:
-            rows.append(_row("median", dimension, outer(bargaining.median(x0[None], w))))
+            rows.append(forecast_row("median", dimension, outer(bargaining.median(x0[None], w))))
         if "compromise" in chosen:
-            rows.append(_row("compromise", dimension, outer(bargaining.compromise(x0[None], w))))
+            rows.append(
+                forecast_row("compromise", dimension, outer(bargaining.compromise(x0[None], w)))
+            )
+        if "nash" in chosen and dimension in references:
+            r = np.array([(references[dimension] - low) / (high - low)])
+            rows.append(forecast_row("nash", dimension, outer(nash(x0[None], w, r))))
         if "eu" in chosen:
             draws = saliences = None
             if randomness is not None:
@@ -192,14 +219,18 @@ def forecast(
             )
             final = result.positions[:, -1, :]
             weights = np.repeat(w, runs, axis=0)
-            rows.append(
-                _row(
-                    "eu",
-                    dimension,
-                    outer(bargaining.median(final, weights)),
-                    outer(bargaining.compromise(final, weights)),
-                )
+            every = result.positions.reshape(runs * (rounds + 1), -1)
+            by_round = bargaining.median(every, np.repeat(w, len(every), axis=0))
+            path = np.median(outer(by_round).reshape(runs, rounds + 1), axis=0)
+            row = forecast_row(
+                "eu",
+                dimension,
+                outer(bargaining.median(final, weights)),
+                outer(bargaining.compromise(final, weights)),
             )
+            cycle = find_cycle(path, (high - low) * 1e-9)
+            row["cycle"] = None if cycle is None else ";".join(f"{v:.6g}" for v in cycle)
+            rows.append(row)
             if trace:  # every actor, NaN for those who take no part
                 positions = np.full((runs, rounds + 1, n), np.nan)
                 positions[..., part] = outer(result.positions)
@@ -207,6 +238,26 @@ def forecast(
                 risk[..., part] = result.risk
                 traces.append((dimension, positions, risk))
     return Forecast(spatial, tuple(rows), tuple(traces), opts, rounds, runs, seed)
+
+
+def find_cycle(path: np.ndarray[Any, Any], tolerance: float) -> tuple[float, ...] | None:
+    """The values a forecast cycles through over its last rounds, or None.
+
+    ``path`` is the forecast after each round. Over its last ``3p`` rounds (``2p`` at
+    least), it cycles with period ``p`` (the smallest of ``CYCLE_PERIODS`` that fits) when
+    it swings by more than ``tolerance`` but each value is within a tenth of that swing of
+    the value ``p`` rounds before: a cycle that may still drift slowly, as the EU model's
+    forecast of the EC case does. The values are the last ``p``, in the order they come.
+    """
+    for period in CYCLE_PERIODS:
+        tail = path[-3 * period :]
+        if len(tail) < 2 * period:
+            break
+        swing = float(np.ptp(tail))
+        drift = float(np.max(np.abs(tail[period:] - tail[:-period])))
+        if swing > tolerance and drift <= swing / 10:
+            return tuple(float(v) for v in tail[-period:])
+    return None
 
 
 def trace_frame(found: Forecast) -> pd.DataFrame:
@@ -237,12 +288,13 @@ def _draws(seed: int, runs: int, dims: int, rounds: int, n: int) -> np.ndarray[A
     )
 
 
-def _row(
+def forecast_row(
     model: str,
     dimension: str,
     per_run: np.ndarray[Any, Any],
     weighted_mean: np.ndarray[Any, Any] | None = None,
 ) -> dict[str, Any]:
+    """A row of ``BargainResult.forecasts`` from a model's forecast in each run."""
     middle = float(np.median(per_run))
     return {
         "model": model,
@@ -254,6 +306,7 @@ def _row(
         "median": middle,
         "p05": float(np.quantile(per_run, 0.05)),
         "p95": float(np.quantile(per_run, 0.95)),
+        "cycle": None,
     }
 
 

@@ -5,9 +5,14 @@
   Leading spaces, trailing commas and CRLF line ends are accepted.
 - **tidy**: ``actor,capability,dimension,position,salience``, one row per actor and
   dimension the actor takes part in (an actor with no row for a dimension takes no part
-  in it), salience from 0 to 1, positions on any scale.
-- **bdm**: the classic table ``Actor,Capability,Position,Salience`` (one dimension,
-  salience 0-100), as in Bueno de Mesquita's examples.
+  in it), positions on any scale.
+- **bdm**: the classic table ``Actor,Capability,Position,Salience`` (one dimension), as
+  in Bueno de Mesquita's examples.
+
+Saliences are on 0-1 or 0-100. The scale is the one declared (``salience_scale``, or a
+header cell ``salience (0-1)`` or ``salience (0-100)`` in the tidy and BDM formats), or
+else detected: 0-100 if any salience is above 1, 0-1 if none is. A salience above the
+declared scale, or a declaration that contradicts another, is refused.
 
 Every malformed file raises :class:`~parley.errors.InputError` naming the file, the line
 and the column, and what was expected.
@@ -32,6 +37,7 @@ __all__ = [
     "FORMATS",
     "InputFormat",
     "Outcome",
+    "SalienceScale",
     "SpatialProblem",
     "detect_format",
     "read_outcomes",
@@ -39,6 +45,7 @@ __all__ = [
 ]
 
 InputFormat = Literal["ktab", "tidy", "bdm"]
+SalienceScale = Literal[1, 100]
 FORMATS: tuple[InputFormat, ...] = ("ktab", "tidy", "bdm")
 TIDY = ["actor", "capability", "dimension", "position", "salience"]
 BDM = ["actor", "capability", "position", "salience"]
@@ -53,7 +60,8 @@ class SpatialProblem:
     0-1. An actor that takes no part in a dimension has a NaN position there (and a
     salience of 0); each dimension has at least two actors who take part. ``scales``
     gives each dimension's ``(low, high)``, used to normalise positions inside the models
-    and to report results back on the input's scale.
+    and to report results back on the input's scale. ``salience_scale`` is the scale the
+    file's saliences were read on (1 or 100).
     """
 
     name: str
@@ -63,6 +71,7 @@ class SpatialProblem:
     positions: Array
     salience: Array
     scales: tuple[tuple[float, float], ...]
+    salience_scale: SalienceScale = 1
 
     def __post_init__(self) -> None:
         n, d = len(self.actors), len(self.dimensions)
@@ -107,10 +116,28 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
+_DECLARED = re.compile(r"salience\s*\(\s*0\s*-\s*(1|100)\s*\)")
+
+
+def _header(cells: list[str]) -> tuple[list[str], SalienceScale | None]:
+    """The column names in lower case, with a ``salience (0-1)`` or ``salience (0-100)``
+    cell read as ``salience`` and its declared scale."""
+    names: list[str] = []
+    declared: SalienceScale | None = None
+    for cell in cells:
+        name = cell.lower()
+        found = _DECLARED.fullmatch(name)
+        if found:
+            name = "salience"
+            declared = 1 if found.group(1) == "1" else 100
+        names.append(name)
+    return names, declared
+
+
 def detect_format(path: Path, rows: list[tuple[int, list[str]]] | None = None) -> InputFormat:
     """Which of the three formats a file is in, from its first two rows."""
     rows = _rows(path) if rows is None else rows
-    header = [cell.lower() for cell in rows[0][1]]
+    header = _header(rows[0][1])[0]
     if header == TIDY:
         return "tidy"
     if header == BDM:
@@ -144,14 +171,44 @@ def _number(path: Path, line: int, column: int, field: str, text: str) -> float:
     return value
 
 
-def _check_ranges(path: Path, line: int, column: int, field: str, value: float, top: float) -> None:
-    where = Location(str(path), line, column, field)
-    if field.startswith("capability") and value < 0:
+def _capability(path: Path, line: int, column: int, text: str) -> float:
+    value = _number(path, line, column, "capability", text)
+    if value < 0:
+        where = Location(str(path), line, column, "capability")
         raise InputError(f"negative capability {value:g}", where, "a capability of 0 or more")
-    if field.startswith("salience") and not 0 <= value <= top:
-        raise InputError(
-            f"salience {value:g} is out of range", where, f"a salience from 0 to {top:g}"
-        )
+    return value
+
+
+class _Saliences:
+    """Saliences as the file has them, with the place of the largest, until the scale is
+    known."""
+
+    def __init__(self, path: Path, declared: SalienceScale | None) -> None:
+        self.path, self.declared = path, declared
+        self.top, self.where = -1.0, Location(str(path))
+
+    def read(self, line: int, column: int, field: str, text: str) -> float:
+        value = _number(self.path, line, column, field, text)
+        where = Location(str(self.path), line, column, field)
+        if not 0 <= value <= 100:
+            raise InputError(
+                f"salience {value:g} is out of range", where, "a salience from 0 to 1 or 0 to 100"
+            )
+        if value > self.top:
+            self.top, self.where = value, where
+        return value
+
+    def scale(self) -> SalienceScale:
+        """The declared scale, checked against the values; else the detected one."""
+        if self.declared is None:
+            return 100 if self.top > 1 else 1
+        if self.top > self.declared:
+            raise InputError(
+                f"salience {self.top:g} is above the declared scale 0-{self.declared}",
+                self.where,
+                "saliences on the scale the file declares (--salience-scale or the header)",
+            )
+        return self.declared
 
 
 def _width(path: Path, line: int, cells: list[str], expected: int, names: str) -> None:
@@ -168,7 +225,7 @@ def _scale(values: Array) -> tuple[float, float]:
     return (low, high) if high > low else (low, low + 1.0)
 
 
-def _read_ktab(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
+def _read_ktab(path: Path, rows: list[tuple[int, list[str]]], sal: _Saliences) -> SpatialProblem:
     (line, head) = rows[0]
     if len(head) < 4 or len(rows) < 2:
         raise InputError(
@@ -213,34 +270,30 @@ def _read_ktab(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
     for number, cells in body:
         _width(path, number, cells, width, "Actor, Description, Influence, Pos1, Sal1, ...")
         actors.append(cells[0])
-        cap = _number(path, number, 3, "capability", cells[2])
-        _check_ranges(path, number, 3, "capability", cap, 0)
-        capability.append(cap)
+        capability.append(_capability(path, number, 3, cells[2]))
         pos_row, sal_row = [], []
         for k in range(d):
             pos = _number(path, number, 4 + 2 * k, f"position {dimensions[k]}", cells[3 + 2 * k])
-            sal = _number(path, number, 5 + 2 * k, f"salience {dimensions[k]}", cells[4 + 2 * k])
-            _check_ranges(path, number, 5 + 2 * k, f"salience {dimensions[k]}", sal, 100)
             pos_row.append(pos)
-            sal_row.append(sal / 100)
+            sal_row.append(
+                sal.read(number, 5 + 2 * k, f"salience {dimensions[k]}", cells[4 + 2 * k])
+            )
         positions.append(pos_row)
         salience.append(sal_row)
     return _problem(head[0] or path.stem, actors, dimensions, capability, positions, salience,
-                    [(0.0, 100.0)] * d, path)  # fmt: skip
+                    [(0.0, 100.0)] * d, path, sal.scale())  # fmt: skip
 
 
-def _read_tidy(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
+def _read_tidy(path: Path, rows: list[tuple[int, list[str]]], sal: _Saliences) -> SpatialProblem:
     cells_by_actor: dict[str, dict[str, tuple[float, float]]] = {}
     capability: dict[str, float] = {}
     dimensions: list[str] = []
     for number, cells in rows[1:]:
         _width(path, number, cells, 5, ",".join(TIDY))
         actor, _, dimension = cells[0], cells[1], cells[2]
-        cap = _number(path, number, 2, "capability", cells[1])
-        _check_ranges(path, number, 2, "capability", cap, 0)
+        cap = _capability(path, number, 2, cells[1])
         pos = _number(path, number, 4, "position", cells[3])
-        sal = _number(path, number, 5, "salience", cells[4])
-        _check_ranges(path, number, 5, "salience", sal, 1)
+        salience = sal.read(number, 5, "salience", cells[4])
         if actor in capability and capability[actor] != cap:
             raise InputError(
                 f"actor {actor!r} has two capabilities",
@@ -254,13 +307,13 @@ def _read_tidy(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
                 "one row per actor and dimension",
             )
         capability[actor] = cap
-        cells_by_actor[actor][dimension] = (pos, sal)
+        cells_by_actor[actor][dimension] = (pos, salience)
         if dimension not in dimensions:
             dimensions.append(dimension)
     actors = list(cells_by_actor)
     absent = (math.nan, 0.0)  # no row: the actor takes no part in the dimension
     positions = [[cells_by_actor[a].get(d, absent)[0] for d in dimensions] for a in actors]
-    salience = [[cells_by_actor[a].get(d, absent)[1] for d in dimensions] for a in actors]
+    saliences = [[cells_by_actor[a].get(d, absent)[1] for d in dimensions] for a in actors]
     pos_array = np.asarray(positions, dtype=float)
     for k, dimension in enumerate(dimensions):
         if np.count_nonzero(~np.isnan(pos_array[:, k])) < 2:
@@ -271,23 +324,20 @@ def _read_tidy(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
             )
     scales = [_scale(pos_array[:, k]) for k in range(len(dimensions))] if actors else []
     return _problem(path.stem, actors, tuple(dimensions), [capability[a] for a in actors],
-                    positions, salience, scales, path)  # fmt: skip
+                    positions, saliences, scales, path, sal.scale())  # fmt: skip
 
 
-def _read_bdm(path: Path, rows: list[tuple[int, list[str]]]) -> SpatialProblem:
+def _read_bdm(path: Path, rows: list[tuple[int, list[str]]], sal: _Saliences) -> SpatialProblem:
     actors, capability, positions, salience = [], [], [], []
     for number, cells in rows[1:]:
         _width(path, number, cells, 4, ",".join(rows[0][1]))
         actors.append(cells[0])
-        cap = _number(path, number, 2, "capability", cells[1])
-        _check_ranges(path, number, 2, "capability", cap, 0)
-        sal = _number(path, number, 4, "salience", cells[3])
-        _check_ranges(path, number, 4, "salience", sal, 100)
-        capability.append(cap)
+        capability.append(_capability(path, number, 2, cells[1]))
         positions.append([_number(path, number, 3, "position", cells[2])])
-        salience.append([sal / 100])
+        salience.append([sal.read(number, 4, "salience", cells[3])])
     scales = [_scale(np.asarray(positions, dtype=float)[:, 0])] if actors else []
-    return _problem(path.stem, actors, ("position",), capability, positions, salience, scales, path)
+    return _problem(path.stem, actors, ("position",), capability, positions, salience, scales,
+                    path, sal.scale())  # fmt: skip
 
 
 def _problem(
@@ -299,6 +349,7 @@ def _problem(
     salience: list[list[float]],
     scales: list[tuple[float, float]],
     path: Path,
+    salience_scale: SalienceScale,
 ) -> SpatialProblem:
     if len(actors) < 2:
         raise InputError(
@@ -318,49 +369,63 @@ def _problem(
         dimensions=dimensions,
         capability=cap,
         positions=np.asarray(positions, dtype=float),
-        salience=np.asarray(salience, dtype=float),
+        salience=np.asarray(salience, dtype=float) / salience_scale,
         scales=tuple(scales),
+        salience_scale=salience_scale,
     )
 
 
-def read_problem(path: Path | str, input_format: InputFormat | None = None) -> SpatialProblem:
-    """Read a bargaining problem from CSV, detecting its format unless one is given."""
+def read_problem(
+    path: Path | str,
+    input_format: InputFormat | None = None,
+    salience_scale: SalienceScale | None = None,
+) -> SpatialProblem:
+    """Read a bargaining problem from CSV, detecting its format unless one is given, and
+    its salience scale unless one is given or the header declares one."""
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file", Location(str(file)), "a CSV file")
+    if salience_scale not in (None, 1, 100):
+        raise InputError(
+            f"salience scale {salience_scale!r}", Location("--salience-scale"), "1 or 100"
+        )
     rows = _rows(file)
     chosen = input_format or detect_format(file, rows)
-    if chosen == "ktab":
-        return _read_ktab(file, rows)
-    if chosen == "tidy":
-        header = [cell.lower() for cell in rows[0][1]]
-        if header != TIDY:
-            raise InputError(
-                "wrong columns for the tidy format",
-                Location(str(file), rows[0][0], 1),
-                ",".join(TIDY),
-            )
-        return _read_tidy(file, rows)
-    header = [cell.lower() for cell in rows[0][1]]
-    if header != BDM:
+    header, declared = _header(rows[0][1])
+    if declared is not None and salience_scale is not None and declared != salience_scale:
         raise InputError(
-            "wrong columns for the BDM format", Location(str(file), rows[0][0], 1), ",".join(BDM)
+            f"the header declares saliences on 0-{declared}, --salience-scale says "
+            f"0-{salience_scale}",
+            Location(str(file), rows[0][0], header.index("salience") + 1, "salience"),
+            "one scale",
         )
-    return _read_bdm(file, rows)
+    saliences = _Saliences(file, declared or salience_scale)
+    if chosen == "ktab":
+        return _read_ktab(file, rows, saliences)
+    expected = TIDY if chosen == "tidy" else BDM
+    if header != expected:
+        raise InputError(
+            f"wrong columns for the {'tidy' if chosen == 'tidy' else 'BDM'} format",
+            Location(str(file), rows[0][0], 1),
+            ",".join(expected),
+        )
+    return (_read_tidy if chosen == "tidy" else _read_bdm)(file, rows, saliences)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What was decided on a dimension, and (optionally) the reference point: the status
-    quo, on the same scale as the positions."""
+    """What was decided on a dimension (None if not yet known), and optionally the
+    reference point: the status quo, on the same scale as the positions."""
 
-    outcome: float
+    outcome: float | None
     reference: float | None = None
 
 
 def read_outcomes(path: Path | str, problem: SpatialProblem) -> dict[str, Outcome]:
     """Known outcomes from a CSV of ``dimension,outcome`` and optionally ``reference``, one
-    row per dimension of ``problem``; a dimension left out is not scored."""
+    row per dimension of ``problem``; a dimension left out is not scored. An outcome may be
+    left blank where a reference is given: that dimension gets a Nash forecast, and no
+    score."""
     file = Path(path)
     if not file.is_file():
         raise InputError("no such file", Location(str(file)), "a CSV of dimension,outcome")
@@ -372,6 +437,7 @@ def read_outcomes(path: Path | str, problem: SpatialProblem) -> dict[str, Outcom
         )
     found: dict[str, Outcome] = {}
     for number, cells in rows[1:]:
+        cells = cells + [""] * (len(header) - len(cells))  # a blank last cell
         _width(file, number, cells, len(header), ",".join(header))
         dimension = cells[0]
         if dimension not in problem.dimensions:
@@ -386,8 +452,10 @@ def read_outcomes(path: Path | str, problem: SpatialProblem) -> dict[str, Outcom
                 Location(str(file), number, 1, "dimension"),
                 "one row per dimension",
             )
-        outcome = _number(file, number, 2, "outcome", cells[1])
-        reference = _number(file, number, 3, "reference", cells[2]) if len(cells) > 2 else None
+        given = len(cells) > 2 and cells[2] != ""
+        reference = _number(file, number, 3, "reference", cells[2]) if given else None
+        blank = cells[1] == "" and given
+        outcome = None if blank else _number(file, number, 2, "outcome", cells[1])
         found[dimension] = Outcome(outcome, reference)
     if not found:
         raise InputError("no outcomes", Location(str(file)), "a row per decided dimension")
