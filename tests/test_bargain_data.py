@@ -298,3 +298,26 @@ def test_a_blank_outcome_with_a_reference_is_forecast_not_scored(tmp_path: Path)
     rows = api.forecast(problem, references={"position": 4.0}).rows
     assert [row["model"] for row in rows] == ["median", "compromise", "nash", "eu"]
     assert evaluate(list(rows), outcomes).scores[0]["dimensions"] == 0
+
+
+def test_every_json_field_is_documented(parley_cli, tmp_path: Path) -> None:
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("dimension,outcome,reference\nposition,8.83,4\n")
+    done = parley_cli(
+        "bargain", EC, "--outcomes", outcomes, "--combine", "mean", "--trace", "--format", "json"
+    )
+    assert done.code == 0, done.stderr
+    data = json.loads(done.stdout)
+    fields = set(data)
+    for model in data["models"]:
+        fields |= set(model) | set(model.get("options", {}))
+        for per_dimension in model.get("distribution", {}).values():
+            fields |= set(per_dimension)
+    fields |= set(data["combination"]) | set(data["trace"][0]) | set(data["scores"][0])
+    docs = Path(__file__).resolve().parents[1] / "docs" / "reference" / "cli.md"
+    text = docs.read_text(encoding="utf-8")
+    section = text[text.index("## parley bargain") :]
+    missing = sorted(
+        f for f in fields if f"`{f}`" not in section and f"`models[].{f}`" not in section
+    )
+    assert not missing, f"JSON fields not in docs/reference/cli.md: {missing}"
