@@ -158,6 +158,29 @@ def test_first_exchanges_are_decides() -> None:
         assert made.gain_j == pytest.approx(gain / 100, abs=1e-12)
 
 
+# A case where decide's rule for positions learnt twice decides the result (found by a
+# random search; keeping the latest position instead moves a voting outcome by 0.2):
+# decide's ModelLoop, as its command line runs it, on these numbers written in its input
+# format (scales 0-1 from #M rows), 3 rounds, ALLOW_RANDOM off; the same with exact
+# arithmetic. Voting outcomes per round.
+# fmt: off
+TWICE_POWER = [0.21851906938390203, 0.8287506036360445, 0.2842543156940409]
+TWICE_POSITIONS = [[0.5, 0.75, 0.5, 0.25], [0.75, 0.75, 1.0, 1.0], [0.0, 0.0, 0.75, 0.75]]
+TWICE_SALIENCE = [[0.75, 0.25, 0.75, 1.0], [0.5, 0.75, 1.0, 0.75], [0.25, 0.5, 1.0, 0.5]]
+TWICE_VOTING = [
+    (0.5820812735472086, 0.75, 0.8321527845508097, 0.8076626389605203),
+    (0.5438559537267493, 0.75, 0.834863591800896, 0.8609518256775941),
+    (0.5208494147830595, 0.7254662693142987, 0.8716936230155884, 0.8275316546870151),
+]
+# fmt: on
+
+
+def test_matches_decide_where_a_position_is_learnt_twice() -> None:
+    result = run_exchange(TWICE_POWER, TWICE_POSITIONS, TWICE_SALIENCE, rounds=3)
+    np.testing.assert_allclose(result.voting_outcomes, TWICE_VOTING, rtol=0, atol=1e-12)
+    assert [len(r) for r in result.exchanges] == [4, 5, 5]
+
+
 @dataclass(frozen=True)
 class Problem:
     capability: list[float]
