@@ -8,11 +8,15 @@ Among all the trades that are possible, the one with the largest gain is made fi
 the others are recomputed, and so on until none is left; then a new round starts from
 positions that have moved part of the way towards the voting positions.
 
-Parley follows the equal-gain model as implemented by decide-exchange-model
-(foarsitter/decide-exchange-model), rule for rule, so that the two agree on its example
-data; ``docs/reference/exchange-model.md`` states every rule and where parley departs
-from decide. Positions are normalised to [0, 1] inside; results are reported on each
-issue's scale.
+Source: Stokman, F. N. and Van Oosten, R. (1994), "The exchange of voting positions: an
+object-oriented model of policy networks", in Bueno de Mesquita and Stokman (eds.),
+*European Community Decision Making*, Yale University Press. Parley follows the
+equal-gain model as the public implementation decide-exchange-model
+(foarsitter/decide-exchange-model) codes it, rule for rule: on decide's example data the
+two make the same exchanges and agree to 1e-13, except where decide's 28-digit decimal
+rounding, not its rules, decides a tie or whether an outcome passes a position.
+``docs/reference/exchange-model.md`` states every rule and each difference. Positions
+are normalised to [0, 1] inside; results are reported on each issue's scale.
 
 The search for exchanges, and each recomputation after an exchange, are vectorized over
 all candidate exchanges (actor pairs x issue pairs). Only the execution of exchanges is
