@@ -321,3 +321,30 @@ def test_every_json_field_is_documented(parley_cli, tmp_path: Path) -> None:
         f for f in fields if f"`{f}`" not in section and f"`models[].{f}`" not in section
     )
     assert not missing, f"JSON fields not in docs/reference/cli.md: {missing}"
+
+
+def test_linked_dimensions_are_traded_by_the_exchange_model(parley_cli) -> None:
+    """`--link all` runs the exchange model over the file's dimensions: its forecasts are
+    the model's last voting outcomes on the input's scale; the others stay as they were."""
+    from parley.model.exchange import run_exchange
+
+    ktab = Path(__file__).resolve().parents[2] / "shared" / "data" / "ktab" / "dummyData_3Dim.csv"
+    problem = read_problem(ktab)
+    done = parley_cli("bargain", ktab, "--link", "all", "--rounds", "4", "--format", "json")
+    assert done.code == 0, done.stderr
+    models = {m["model"]: m["forecast"] for m in json.loads(done.stdout)["models"]}
+    direct = run_exchange(
+        problem.capability,
+        problem.positions,
+        problem.salience,
+        scales=problem.scales,
+        rounds=4,
+    )
+    assert models["exchange"] == dict(zip(problem.dimensions, direct.outcome.tolist(), strict=True))
+    alone = parley_cli("bargain", ktab, "--rounds", "4", "--format", "json")
+    unlinked = {m["model"]: m["forecast"] for m in json.loads(alone.stdout)["models"]}
+    assert "exchange" not in unlinked
+    assert all(unlinked[m] == models[m] for m in unlinked)
+    refused = parley_cli("bargain", ktab, "--link", "dim1,nowhere")
+    assert refused.code == 2
+    assert "no dimension 'nowhere'" in refused.stderr

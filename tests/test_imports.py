@@ -69,7 +69,7 @@ def test_bargain_imports_only_what_it_needs(output: str) -> None:
 
 
 def test_bargain_trace_needs_pandas_only() -> None:
-    args = ["bargain", str(EC), "--model", "eu", "--trace", "--format", "csv"]
+    args = ["bargain", str(EC), "--model", "eu", "--trace", "--format", "table"]
     assert _loaded(args, [*HEAVY, "distributed"]) == ["pandas"]
 
 

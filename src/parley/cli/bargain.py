@@ -26,6 +26,7 @@ class ModelChoice(enum.StrEnum):
     compromise = "compromise"
     median = "median"
     nash = "nash"
+    exchange = "exchange"
     all = "all"
 
 
@@ -78,6 +79,13 @@ def bargain(
             "point; the Nash solution needs the reference."
         ),
     ] = None,
+    link: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Dimensions the exchange model trades between, joined by commas, or 'all'; "
+            "repeat for separate groups, e.g. --link tax,budget --link all."
+        ),
+    ] = None,
     combine: Annotated[
         str | None,
         typer.Option(
@@ -123,7 +131,8 @@ def bargain(
         typer.Option("--t", min=0, max=1, help="EU probability that change is for the better."),
     ] = 1.0,
 ) -> None:
-    """Forecast a negotiated outcome: median voter, compromise, expected utility, Nash."""
+    """Forecast a negotiated outcome: median voter, compromise, expected utility, Nash,
+    exchange."""
     if trace and format is TableFormat.csv:
         raise api.InputError(
             "a CSV holds one table, and --trace would replace the forecasts",
@@ -161,6 +170,7 @@ def bargain(
         trace=trace or out is not None,
         options=options,
         references=references,
+        links=[group.split(",") for group in link or []],
     )
     evaluation = api.evaluate(found.rows, known, combination, train_fraction, seed)
     if out is not None:
