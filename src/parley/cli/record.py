@@ -117,7 +117,7 @@ def record_events(
         typer.Option(
             metavar="ID",
             help="Events of an actor (an id of actors.yaml); a state matches the actors "
-            "that act for it too, e.g. --actor kosygin.",
+            "that act for it too, e.g. --actor north.",
         ),
     ] = None,
     issue: Annotated[
@@ -125,7 +125,7 @@ def record_events(
         typer.Option(
             metavar="ID",
             help="Events on an issue (an id of issues.yaml), its parts included, "
-            "e.g. --issue border.",
+            "e.g. --issue river-border.",
         ),
     ] = None,
     format: Format = TableFormat.table,
@@ -252,13 +252,13 @@ def record_cite(
     source: Annotated[
         str,
         typer.Argument(
-            metavar="SOURCE", help="A source id from the record's sources.yaml, e.g. tagirova-2017."
+            metavar="SOURCE", help="A source id from the record's sources.yaml, e.g. chronicle."
         ),
     ],
     words: Annotated[
         str,
         typer.Argument(
-            metavar="WORDS", help="A few words of the passage to find, e.g. 'cut the Gordian knot'."
+            metavar="WORDS", help="A few words of the passage to find, e.g. 'exchanged fire'."
         ),
     ],
     corpus: Annotated[
@@ -294,8 +294,7 @@ def record_source(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="A source text (UTF-8) in a corpus folder, "
-            "e.g. ../shared/corpus/tagirova-2017-negotiating-sino-soviet-border.txt.",
+            help="A source text (UTF-8) in a corpus folder, e.g. corpus/chronicle.txt.",
         ),
     ],
 ) -> None:

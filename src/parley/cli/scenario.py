@@ -80,7 +80,7 @@ def scenario_check(
         str,
         typer.Argument(
             metavar="SCENARIO",
-            help="A scenario file or a built-in name, e.g. my-dispute.yaml or sino-soviet.",
+            help="A scenario file or a built-in name, e.g. my-dispute.yaml.",
         ),
     ],
 ) -> None:

@@ -147,7 +147,7 @@ ScenarioArg = Annotated[
     typer.Argument(
         metavar="SCENARIO",
         help="A built-in scenario (parley scenarios lists them) or a scenario file, "
-        "e.g. sino-soviet.",
+        "e.g. my-dispute.yaml.",
     ),
 ]
 Overrides = Annotated[

@@ -38,7 +38,7 @@ Intervention = Annotated[
         "--set",
         metavar="PATH=VALUE",
         help="The intervention: an input to change, as PATH=VALUE, repeatable, "
-        "e.g. --set shocks.mao-remarks-1964.enabled=false.",
+        "e.g. --set shocks.south-new-line.enabled=false.",
     ),
 ]
 
@@ -69,7 +69,7 @@ def run(
         typer.Option(
             metavar="DIR",
             help="Keep Parquet tables, every chunk and a run catalog in this folder (a new "
-            "one, or one to --resume), e.g. --out results/sino-soviet.",
+            "one, or one to --resume), e.g. --out results/run-1.",
         ),
     ] = None,
     resume: Annotated[
@@ -78,7 +78,7 @@ def run(
             "--resume/--no-resume",
             metavar="",
             help="Go on with an interrupted run in --out, keeping the chunks it finished, "
-            "e.g. --out results/sino-soviet --resume.",
+            "e.g. --out results/run-1 --resume.",
         ),
     ] = False,
     workers: Workers = None,
@@ -311,7 +311,7 @@ def report(
             "--set",
             metavar="PATH=VALUE",
             help="Add the counterfactual of this change, on paired seeds, repeatable, "
-            "e.g. --set shocks.mao-remarks-1964.enabled=false.",
+            "e.g. --set shocks.south-new-line.enabled=false.",
         ),
     ] = None,
     params: ParamsFile = None,
