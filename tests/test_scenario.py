@@ -43,10 +43,13 @@ def test_builtin_scenario_checks(parley_cli) -> None:
 
 
 def test_scenarios_lists_the_builtins(parley_cli) -> None:
-    result = parley_cli("scenarios")
+    result = parley_cli("scenarios", "--format", "csv")
     assert result.code == 0
-    names = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    names = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
     assert names[:2] == ["post-soviet-border", "sino-soviet"]
+    table = parley_cli("scenarios")  # a table by default
+    assert table.code == 0
+    assert "sino-soviet" in table.stdout
 
 
 SUCCESSION_CASES = {

@@ -1,8 +1,10 @@
 """The ``parley`` command: parse, call :mod:`parley.api`, format. No logic of its own.
 
 One module per group of commands: :mod:`~parley.cli.record`, :mod:`~parley.cli.scenario`,
-:mod:`~parley.cli.simulate`, :mod:`~parley.cli.bargain` and :mod:`~parley.cli.serve`; what
-they share (formats, tables, JSON, the progress bar) is in :mod:`~parley.cli.shared`.
+:mod:`~parley.cli.simulate`, :mod:`~parley.cli.analysis` (sensitivity and calibration),
+:mod:`~parley.cli.bargain` and :mod:`~parley.cli.serve`; what they share (formats, tables,
+JSON, the progress bar, the options that several commands take, and the command classes
+that keep ``<bool>`` out of the help) is in :mod:`~parley.cli.shared`.
 
 Every command imports what it needs when it runs, so that ``parley --help``,
 ``parley --version`` and ``parley bargain`` start in a fraction of a second: Rich, pandas
@@ -19,7 +21,8 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from parley import api
-from parley.cli import bargain, record, scenario, serve, simulate
+from parley.cli import analysis, bargain, record, scenario, serve, simulate
+from parley.cli.shared import Command, Group
 
 __all__ = ["app", "main"]
 
@@ -29,6 +32,7 @@ app = typer.Typer(
     name="parley",
     help="Model how states negotiate and how their relations rise and fall, "
     "held against the cited record.",
+    cls=Group,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -46,7 +50,11 @@ def _options(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            metavar="",
+            help="Print the version and exit, e.g. parley --version.",
         ),
     ] = False,
 ) -> None:
@@ -57,15 +65,15 @@ app.add_typer(record.app, name="record")
 app.add_typer(scenario.app, name="scenario")
 
 # The commands, in the order that ``parley --help`` lists them.
-app.command("scenarios")(scenario.scenarios)
-app.command("run")(simulate.run)
-app.command("counterfactual")(simulate.counterfactual)
-app.command("compare")(simulate.compare)
-app.command("sensitivity")(simulate.sensitivity)
-app.command("report")(simulate.report)
-app.command("serve")(serve.serve)
-app.command("calibrate")(simulate.calibrate)
-app.command("bargain")(bargain.bargain)
+app.command("scenarios", cls=Command)(scenario.scenarios)
+app.command("run", cls=Command)(simulate.run)
+app.command("counterfactual", cls=Command)(simulate.counterfactual)
+app.command("compare", cls=Command)(simulate.compare)
+app.command("sensitivity", cls=Command)(analysis.sensitivity)
+app.command("report", cls=Command)(simulate.report)
+app.command("serve", cls=Command)(serve.serve)
+app.command("calibrate", cls=Command)(analysis.calibrate)
+app.command("bargain", cls=Command)(bargain.bargain)
 
 
 def main(argv: list[str] | None = None) -> None:

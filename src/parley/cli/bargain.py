@@ -45,38 +45,78 @@ def bargain(
     file: Annotated[
         Path,
         typer.Argument(
+            metavar="FILE",
             help="A CSV in KTAB, tidy (actor,capability,dimension,position,salience) "
-            "or BDM (Actor,Capability,Position,Salience) format."
+            "or BDM (Actor,Capability,Position,Salience) format, "
+            "e.g. src/parley/data/examples/ec_emissions.csv.",
         ),
     ],
-    model: Annotated[ModelChoice, typer.Option(case_sensitive=False)] = ModelChoice.all,
-    rounds: Annotated[int, typer.Option(min=1, help="EU rounds.")] = 10,
+    model: Annotated[
+        ModelChoice,
+        typer.Option(
+            case_sensitive=False,
+            help="The model to forecast with, or all of them, e.g. --model compromise.",
+        ),
+    ] = ModelChoice.all,
+    rounds: Annotated[
+        int,
+        typer.Option(min=1, metavar="N", help="Rounds of the EU model, e.g. --rounds 20."),
+    ] = 10,
     runs: Annotated[
-        int, typer.Option(min=1, help="EU runs; above 1 a stochastic EU gives a distribution.")
+        int,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="EU runs; above 1 a stochastic EU gives a distribution, e.g. --runs 100.",
+        ),
     ] = 1,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            metavar="SEED",
+            help="The seed of a stochastic EU's runs and of the outcomes --train-fraction "
+            "draws, e.g. --seed 7.",
+        ),
+    ] = 0,
     trace: Annotated[
-        bool, typer.Option("--trace", help="Add every actor's position per round.")
+        bool,
+        typer.Option(
+            "--trace/--no-trace",
+            metavar="",
+            help="Add every actor's position per round of the EU model, e.g. --trace.",
+        ),
     ] = False,
     format: Annotated[
-        TableFormat, typer.Option("--format", case_sensitive=False)
+        TableFormat,
+        typer.Option(
+            "--format",
+            case_sensitive=False,
+            help="A table for people, or CSV or JSON for programs, e.g. --format csv.",
+        ),
     ] = TableFormat.table,
     input_format: Annotated[
-        InputFormatChoice | None, typer.Option(case_sensitive=False, help="Skip format detection.")
+        InputFormatChoice | None,
+        typer.Option(
+            case_sensitive=False,
+            help="The file's format, to skip detecting it, e.g. --input-format tidy.",
+        ),
     ] = None,
     salience_scale: Annotated[
         SalienceScaleChoice | None,
         typer.Option(
             help="The saliences' scale, 0-1 or 0-100 (default: the header's 'salience (0-100)', "
-            "else 0-100 if any salience is above 1)."
+            "else 0-100 if any salience is above 1), e.g. --salience-scale 100."
         ),
     ] = None,
     outcomes: Annotated[
         Path | None,
         typer.Option(
+            metavar="FILE",
             help="Known outcomes, a CSV of dimension,outcome[,reference]: score every model "
             "(mean absolute error, RMSE, share of dimensions closest), beside the reference "
-            "point; the Nash solution needs the reference."
+            "point; the Nash solution needs the reference, "
+            "e.g. --outcomes src/parley/data/examples/ec_emissions_outcome.csv.",
         ),
     ] = None,
     link: Annotated[
@@ -89,46 +129,89 @@ def bargain(
     combine: Annotated[
         str | None,
         typer.Option(
+            metavar="HOW",
             help="Add a weighted mean of the models' forecasts: 'mean', 'fit' (weights fitted "
-            "on --train-fraction of the outcomes), or weights such as compromise=0.6,eu=0.4."
+            "on --train-fraction of the outcomes), or weights per model, "
+            "e.g. --combine compromise=0.6,eu=0.4.",
         ),
     ] = None,
     train_fraction: Annotated[
         float | None,
         typer.Option(
+            metavar="SHARE",
             help="Fit on this share of the outcomes (drawn by --seed) and score every model "
-            "on the rest only."
+            "on the rest only, e.g. --train-fraction 0.5.",
         ),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
+            metavar="DIR",
             help="A folder for the forecasts, scores and trace (Parquet and CSV) and a "
-            "figure of positions by round, positions.png."
+            "figure of positions by round, positions.png, e.g. --out results/ec.",
         ),
     ] = None,
     probability: Annotated[
-        str, typer.Option(help="EU win probability: net, share or share-without-challenger.")
+        str,
+        typer.Option(
+            metavar="RULE",
+            help="EU win probability: net, share or share-without-challenger, "
+            "e.g. --probability share.",
+        ),
     ] = "net",
-    mu: Annotated[str, typer.Option(help="EU reference position: mean or median.")] = "mean",
+    mu: Annotated[
+        str,
+        typer.Option(
+            metavar="STAT", help="EU reference position: mean or median, e.g. --mu median."
+        ),
+    ] = "mean",
     last_term: Annotated[
-        str, typer.Option(help="EU sign of the (1-Q) term: minus or plus.")
+        str,
+        typer.Option(
+            metavar="SIGN",
+            help="EU sign of the (1-Q) term: minus or plus, e.g. --last-term plus.",
+        ),
     ] = "minus",
     offer_order: Annotated[
-        str, typer.Option(help="EU offer choice: utility-first or move-first.")
+        str,
+        typer.Option(
+            metavar="ORDER",
+            help="EU offer choice: utility-first or move-first, e.g. --offer-order move-first.",
+        ),
     ] = "utility-first",
     resolution: Annotated[
-        str, typer.Option(help="EU conflicts: deterministic or stochastic.")
+        str,
+        typer.Option(
+            metavar="RULE",
+            help="EU conflicts: deterministic or stochastic, e.g. --resolution stochastic.",
+        ),
     ] = "deterministic",
     salience: Annotated[
-        str, typer.Option(help="EU saliences: fixed or redraw each round.")
+        str,
+        typer.Option(
+            metavar="RULE",
+            help="EU saliences: fixed, or redraw each round, e.g. --salience redraw.",
+        ),
     ] = "fixed",
     q: Annotated[
-        float, typer.Option("--q", min=0, max=1, help="EU probability that the status quo holds.")
+        float,
+        typer.Option(
+            "--q",
+            min=0,
+            max=1,
+            metavar="P",
+            help="EU probability that the status quo holds, e.g. --q 0.5.",
+        ),
     ] = 1.0,
     t: Annotated[
         float,
-        typer.Option("--t", min=0, max=1, help="EU probability that change is for the better."),
+        typer.Option(
+            "--t",
+            min=0,
+            max=1,
+            metavar="P",
+            help="EU probability that change is for the better, e.g. --t 0.5.",
+        ),
     ] = 1.0,
 ) -> None:
     """Forecast a negotiated outcome: median voter, compromise, expected utility, Nash,

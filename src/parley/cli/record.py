@@ -1,5 +1,6 @@
 """``parley record``: check the cited record, query it, export it."""
 
+import csv
 import enum
 import sys
 from pathlib import Path
@@ -8,11 +9,21 @@ from typing import Annotated
 import typer
 
 from parley import api
-from parley.cli.shared import TableFormat, TableOrJson, console, frame_table, print_json, text
+from parley.cli.shared import (
+    Command,
+    Format,
+    Group,
+    TableFormat,
+    console,
+    frame_table,
+    print_json,
+    text,
+)
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    cls=Group,
     help="The cited record: check, query, export.",
     no_args_is_help=True,
 )
@@ -31,14 +42,23 @@ class By(enum.StrEnum):
 
 RecordDir = Annotated[
     Path | None,
-    typer.Option("--record", help="A record folder to use instead of the built-in one."),
+    typer.Option(
+        "--record",
+        metavar="DIR",
+        help="A record folder to use instead of the built-in one, e.g. --record my-record.",
+    ),
 ]
 
 
-@app.command("check")
+@app.command("check", cls=Command)
 def record_check(
     corpus: Annotated[
-        Path | None, typer.Option(help="Folder of source texts: also verify every passage hash.")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="A folder of source texts: also check every passage's hash against them, "
+            "e.g. --corpus ../shared/corpus.",
+        ),
     ] = None,
     record: RecordDir = None,
 ) -> None:
@@ -73,21 +93,42 @@ EVENT_COLUMNS = [
 ]
 
 
-@app.command("events")
+@app.command("events", cls=Command)
 def record_events(
     start: Annotated[
-        str | None, typer.Option("--from", help="EDTF date: events ending on or after it.")
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help="Events ending on or after this EDTF date: a year, a month, a day or a "
+            "decade such as 196X, e.g. --from 1969-03.",
+        ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="EDTF date: events starting on or before it.")
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            help="Events starting on or before this EDTF date, e.g. --to 1969.",
+        ),
     ] = None,
     actor: Annotated[
-        str | None, typer.Option(help="An actor id; matches the state it acts for too.")
+        str | None,
+        typer.Option(
+            metavar="ID",
+            help="Events of an actor (an id of actors.yaml); a state matches the actors "
+            "that act for it too, e.g. --actor north.",
+        ),
     ] = None,
-    issue: Annotated[str | None, typer.Option(help="An issue id; matches its parts too.")] = None,
-    format: Annotated[
-        TableFormat, typer.Option("--format", case_sensitive=False)
-    ] = TableFormat.table,
+    issue: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID",
+            help="Events on an issue (an id of issues.yaml), its parts included, "
+            "e.g. --issue river-border.",
+        ),
+    ] = None,
+    format: Format = TableFormat.table,
     record: RecordDir = None,
 ) -> None:
     """Events of the record, in date order, filtered by period, actor and issue."""
@@ -118,12 +159,12 @@ def record_events(
     console().print(table)
 
 
-@app.command("index")
+@app.command("index", cls=Command)
 def record_index(
-    by: Annotated[By, typer.Option(case_sensitive=False, help="Period length.")] = By.year,
-    format: Annotated[
-        TableFormat, typer.Option("--format", case_sensitive=False)
-    ] = TableFormat.table,
+    by: Annotated[
+        By, typer.Option(case_sensitive=False, help="The length of a period, e.g. --by quarter.")
+    ] = By.year,
+    format: Format = TableFormat.table,
     record: RecordDir = None,
 ) -> None:
     """The record index: events between its dyad per period, net and mean Goldstein."""
@@ -137,41 +178,56 @@ def record_index(
         console().print(frame_table(shown, title="Record index (both directions)"))
 
 
-@app.command("claims")
+@app.command("claims", cls=Command)
 def record_claims(
-    format: Annotated[
-        TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.table,
+    format: Format = TableFormat.table,
     record: RecordDir = None,
 ) -> None:
     """Where the sources disagree: each claim, its alternatives and who holds each."""
     from rich.table import Table
 
     claims = api.record_claims(record)
-    if format is TableOrJson.json:
+    if format is TableFormat.json:
         print_json(claims)
+        return
+    rows = [
+        (
+            claim["id"],
+            claim["question"],
+            alternative["id"],
+            alternative["statement"],
+            alternative["held_by"],
+            ";".join(f"{p['source']}[{p['start']}:{p['end']}]" for p in alternative["passages"]),
+        )
+        for claim in claims
+        for alternative in claim["alternatives"]
+    ]
+    if format is TableFormat.csv:  # one row per alternative, its claim repeated
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["claim", "question", "alternative", "statement", "held_by", "passages"])
+        writer.writerows(rows)
         return
     table = Table(title=f"{len(claims)} contested claims", show_lines=True)
     for column in ("claim", "alternative", "held by", "passages"):
         table.add_column(column, overflow="fold")
-    for claim in claims:
-        for i, alternative in enumerate(claim["alternatives"]):
-            cites = "; ".join(
-                f"{p['source']}[{p['start']}:{p['end']}]" for p in alternative["passages"]
-            )
-            table.add_row(
-                claim["question"] if i == 0 else "",
-                alternative["statement"],
-                alternative["held_by"],
-                cites,
-            )
+    shown = None
+    for claim, question, _, statement, held_by, cites in rows:
+        first = claim != shown
+        table.add_row(question if first else "", statement, held_by, cites.replace(";", "; "))
+        shown = claim
     console().print(table)
 
 
-@app.command("timeline")
+@app.command("timeline", cls=Command)
 def record_timeline(
     format: Annotated[
-        TimelineFormat, typer.Option("--format", case_sensitive=False)
+        TimelineFormat,
+        typer.Option(
+            "--format",
+            case_sensitive=False,
+            help="A table for people, or TimelineJS JSON for a timeline page, "
+            "e.g. --format timelinejs.",
+        ),
     ] = TimelineFormat.table,
     record: RecordDir = None,
 ) -> None:
@@ -191,13 +247,34 @@ def record_timeline(
     console().print(table)
 
 
-@app.command("cite")
+@app.command("cite", cls=Command)
 def record_cite(
-    source: Annotated[str, typer.Argument(help="A source id from the record's sources.yaml.")],
-    words: Annotated[str, typer.Argument(help="A few words of the passage to find.")],
-    corpus: Annotated[Path, typer.Option(help="Folder of source texts.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="SOURCE", help="A source id from the record's sources.yaml, e.g. chronicle."
+        ),
+    ],
+    words: Annotated[
+        str,
+        typer.Argument(
+            metavar="WORDS", help="A few words of the passage to find, e.g. 'exchanged fire'."
+        ),
+    ],
+    corpus: Annotated[
+        Path,
+        typer.Option(
+            metavar="DIR",
+            help="The folder of source texts to search, e.g. --corpus ../shared/corpus.",
+        ),
+    ],
     exact: Annotated[
-        bool, typer.Option(help="Cite just the words, not their whole sentence.")
+        bool,
+        typer.Option(
+            "--exact/--no-exact",
+            metavar="",
+            help="Cite just the words, not their whole sentence, e.g. --exact.",
+        ),
     ] = False,
     record: RecordDir = None,
 ) -> None:
@@ -211,9 +288,15 @@ def record_cite(
         typer.echo(f"- {{source: {p.source}, start: {p.start}, end: {p.end}, sha256: {p.sha256}}}")
 
 
-@app.command("source")
+@app.command("source", cls=Command)
 def record_source(
-    file: Annotated[Path, typer.Argument(help="A source text (UTF-8) in a corpus folder.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A source text (UTF-8) in a corpus folder, e.g. corpus/chronicle.txt.",
+        ),
+    ],
 ) -> None:
     """Print a text's file name, sha256 and length, ready to paste into sources.yaml."""
     found = api.describe_source(file)

@@ -21,50 +21,106 @@ _DEFAULT = Limits()
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            metavar="ADDRESS",
+            help="The address to listen on; 0.0.0.0 opens the app to the network, "
+            "e.g. --host 0.0.0.0.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(
+            min=1, max=65535, metavar="PORT", help="The port to listen on, e.g. --port 8080."
+        ),
+    ] = 8000,
     corpus: Annotated[
-        Path | None, typer.Option(help="The source texts, to quote passages in the pages.")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="The source texts, to quote the cited passages in the pages, "
+            "e.g. --corpus ../shared/corpus.",
+        ),
     ] = None,
     scenarios: Annotated[
-        Path | None, typer.Option(help="A folder of scenario files to serve beside the built-ins.")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="A folder of scenario files to serve beside the built-ins, "
+            "e.g. --scenarios my-scenarios.",
+        ),
     ] = None,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="NAME",
             help="Also answer requests to this host name (the port is added), such as the "
-            "machine's name with --host 0.0.0.0; repeatable. Other Host headers get a 400."
+            "machine's name with --host 0.0.0.0; repeatable. Other Host headers get a 400, "
+            "e.g. --allow-host parley.example.org.",
         ),
     ] = None,
     max_runs: Annotated[
-        int, typer.Option(min=1, help="Runs allowed per request.")
+        int,
+        typer.Option(
+            min=1, metavar="N", help="Runs allowed per request (422 beyond), e.g. --max-runs 1000."
+        ),
     ] = _DEFAULT.max_runs,
     run_budget: Annotated[
         int,
         typer.Option(
             min=1,
+            metavar="N",
             help="Runs in flight: requests run together while their runs (twice for a "
             "counterfactual, three times for a comparison) add up to at most this; a larger "
-            "one runs alone.",
+            "one runs alone, e.g. --run-budget 10000.",
         ),
     ] = _DEFAULT.run_budget,
     max_concurrent: Annotated[
-        int, typer.Option(min=1, help="Run requests working at once.")
+        int,
+        typer.Option(
+            min=1, metavar="N", help="Run requests working at once, e.g. --max-concurrent 4."
+        ),
     ] = _DEFAULT.max_concurrent,
     queue_seconds: Annotated[
-        float, typer.Option(min=0.1, help="How long a run request waits for its turn (503 after).")
+        float,
+        typer.Option(
+            min=0.1,
+            metavar="SECONDS",
+            help="How long a run request waits for its turn (503 after), e.g. --queue-seconds 60.",
+        ),
     ] = _DEFAULT.queue_seconds,
     max_waiting: Annotated[
-        int, typer.Option(min=1, help="Run requests waiting for their turn (503 beyond).")
+        int,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Run requests waiting for their turn (503 beyond), e.g. --max-waiting 32.",
+        ),
     ] = _DEFAULT.max_waiting,
     max_in_flight: Annotated[
-        int, typer.Option(min=1, help="Requests at once; one more gets a 503.")
+        int,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Requests at once; one more gets a 503, e.g. --max-in-flight 128.",
+        ),
     ] = _DEFAULT.max_in_flight,
     max_body: Annotated[
-        int, typer.Option(min=1, help="Bytes of a request body (413 beyond).")
+        int,
+        typer.Option(
+            min=1,
+            metavar="BYTES",
+            help="Bytes of a request body (413 beyond), e.g. --max-body 32768.",
+        ),
     ] = _DEFAULT.max_body,
     body_seconds: Annotated[
-        float, typer.Option(min=0.1, help="Seconds for a request body to arrive (408 after).")
+        float,
+        typer.Option(
+            min=0.1,
+            metavar="SECONDS",
+            help="Seconds for a request body to arrive (408 after), e.g. --body-seconds 5.",
+        ),
     ] = _DEFAULT.body_seconds,
 ) -> None:
     """Serve the web app: the record explorer, the scenario explorer and the what-if page."""

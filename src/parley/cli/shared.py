@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from parley import api
 
@@ -24,14 +25,25 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
+    from typer._click.core import Context
 
 
 __all__ = [
     "Chunk",
+    "Command",
+    "Format",
+    "Group",
+    "Index",
+    "Overrides",
+    "ParamsFile",
     "Quiet",
+    "Runs",
+    "ScenarioArg",
     "Scheduler",
+    "Seed",
     "TableFormat",
     "TableOrJson",
+    "TableOrJsonFormat",
     "Workers",
     "console",
     "execution",
@@ -41,6 +53,27 @@ __all__ = [
     "table",
     "text",
 ]
+
+
+class Command(TyperCommand):
+    """A command whose ``--help`` row shows no ``<bool>``: Typer gives the help option no
+    metavar, so its rich help prints the flag's type."""
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        found = super().get_help_option(ctx)
+        if found is not None:
+            found.metavar = ""
+        return found
+
+
+class Group(TyperGroup):
+    """A group of commands whose ``--help`` row shows no ``<bool>``, as :class:`Command`."""
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        found = super().get_help_option(ctx)
+        if found is not None:
+            found.metavar = ""
+        return found
 
 
 class TableFormat(enum.StrEnum):
@@ -54,16 +87,111 @@ class TableOrJson(enum.StrEnum):
     json = "json"
 
 
+# Every option says what it does and gives an example ("e.g."): tests/test_cli_help.py
+# checks them all. A flag is a --name/--no-name switch, and metavar="" keeps Typer from
+# printing <bool> beside it.
+Runs = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        metavar="N",
+        help="Runs in the ensemble; more runs give tighter bands, e.g. --runs 500.",
+    ),
+]
+Seed = Annotated[
+    int,
+    typer.Option(
+        min=0,
+        metavar="SEED",
+        help="The seed the runs' own seeds are drawn from; the same seed gives the same "
+        "results, e.g. --seed 7.",
+    ),
+]
 Workers = Annotated[
     int | None,
-    typer.Option(min=1, help="Local processes to run chunks in (default: the number of cores)."),
+    typer.Option(
+        min=1,
+        metavar="N",
+        help="Local processes to run chunks in (default: the number of cores; 1 runs in "
+        "this process alone), e.g. --workers 4.",
+    ),
 ]
 Scheduler = Annotated[
     str | None,
-    typer.Option(help="Run chunks on a Dask cluster instead: tcp://HOST:PORT."),
+    typer.Option(
+        metavar="ADDRESS",
+        help="Run chunks on a Dask cluster instead (the 'dask' extra), "
+        "e.g. --scheduler tcp://127.0.0.1:8786.",
+    ),
 ]
-Chunk = Annotated[int, typer.Option(min=1, help="Runs per chunk (a task).")]
-Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+Chunk = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        metavar="N",
+        help="Runs per chunk, the unit of work sent to a process and kept by --out; it "
+        "changes no result, e.g. --chunk 250.",
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet/--no-quiet",
+        metavar="",
+        help="No progress bar or status on stderr (there is none either when stderr is "
+        "not a terminal), e.g. --quiet.",
+    ),
+]
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="SCENARIO",
+        help="A built-in scenario (parley scenarios lists them) or a scenario file, "
+        "e.g. my-dispute.yaml.",
+    ),
+]
+Overrides = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Override an input of the scenario, repeatable; a path walks its fields and "
+        "names list entries by id, e.g. --set parameters.incident-hazard=0.02.",
+    ),
+]
+ParamsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--params",
+        metavar="FILE",
+        help="A parameter overlay (YAML, as parley calibrate --out writes it), applied "
+        "before any --set, e.g. --params fitted.yaml.",
+    ),
+]
+Index = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE",
+        help="Also score against your own yearly index, a CSV of period,value, "
+        "e.g. --index my-index.csv.",
+    ),
+]
+Format = Annotated[
+    TableFormat,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="A table for people, or CSV or JSON for programs, e.g. --format csv.",
+    ),
+]
+TableOrJsonFormat = Annotated[
+    TableOrJson,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="A table for people, or JSON for programs, e.g. --format json.",
+    ),
+]
 
 
 @cache
@@ -113,9 +241,22 @@ def text(value: Any) -> str:
 
 
 @contextmanager
-def progress_bar(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich progress bar with an ETA on stderr, fed with (done, total); None if quiet or
-    if stderr is not a terminal (a pipe or a file gets no bar)."""
+def progress_bar(
+    quiet: bool,
+    stages: Sequence[str] = ("runs",),
+    runs_per_step: int = 1,
+    then: str | None = None,
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr that counts runs, with an ETA; None if quiet or if
+    stderr is not a terminal (a pipe or a file gets no bar, and stdout never gets one).
+
+    The callback is fed (done, total) by each of ``stages`` in turn, ensembles of the same
+    size one after the other (a stage ends when done reaches total), and each unit it
+    counts is ``runs_per_step`` runs: 1 for an ensemble, which counts runs, or the runs
+    per sample where the steps are samples. The bar shows the stage's name and the runs
+    done of every stage's runs. After the last stage, ``then`` (what the command does
+    next, such as drawing figures) is shown with a spinner until the command is done.
+    """
     from rich.console import Console
 
     terminal = Console(stderr=True)
@@ -130,22 +271,45 @@ def progress_bar(quiet: bool, label: str) -> Iterator[Callable[[int, int], None]
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.status import Status
 
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("runs"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
+    status: Status | None = None
+    stage, before, size, ended = 0, 0, 0, False
     with Progress(*columns, console=terminal, transient=True) as bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(stages[0], total=None)
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            nonlocal status, stage, before, size, ended
+            if ended:  # the stage before has finished: this is the next one
+                stage, before, ended = stage + 1, before + size, False
+            size = total * runs_per_step
+            left = max(len(stages) - stage, 1)  # this stage and those still to come
+            bar.update(
+                task,
+                description=stages[min(stage, len(stages) - 1)],
+                completed=before + done * runs_per_step,
+                total=before + size * left,
+            )
+            ended = done >= total
+            if ended and stage >= len(stages) - 1 and then is not None and status is None:
+                bar.stop()
+                status = terminal.status(then)
+                status.start()
 
-        yield update
+        try:
+            yield update
+        finally:
+            if status is not None:
+                status.stop()
 
 
 def execution(

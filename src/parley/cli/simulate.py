@@ -1,6 +1,6 @@
-"""The simulator's commands: run, counterfactual, compare, sensitivity, report, calibrate."""
+"""The simulator's commands: run, counterfactual, compare and report."""
 
-import enum
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,9 +9,18 @@ import typer
 from parley import api
 from parley.cli.shared import (
     Chunk,
+    Format,
+    Index,
+    Overrides,
+    ParamsFile,
     Quiet,
+    Runs,
+    ScenarioArg,
     Scheduler,
+    Seed,
+    TableFormat,
     TableOrJson,
+    TableOrJsonFormat,
     Workers,
     console,
     execution,
@@ -21,20 +30,23 @@ from parley.cli.shared import (
     text,
 )
 
-__all__ = ["calibrate", "compare", "counterfactual", "report", "run", "sensitivity"]
+__all__ = ["compare", "counterfactual", "report", "run"]
 
-Overrides = Annotated[
+Intervention = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override an input: PATH=VALUE, e.g. parameters.incident-hazard=0.02."
+        "--set",
+        metavar="PATH=VALUE",
+        help="The intervention: an input to change, as PATH=VALUE, repeatable, "
+        "e.g. --set shocks.south-new-line.enabled=false.",
     ),
 ]
 
-
-ParamsFile = Annotated[
-    Path | None,
-    typer.Option("--params", help="A parameter overlay, as written by parley calibrate."),
-]
+_PLACEBOS = tuple(
+    f"placebo, shocks {abs(years)} years {'earlier' if years < 0 else 'later'}"
+    for years in api.PLACEBO_YEARS
+)
+"""The progress bar's names for the placebo runs of compare and report, in their order."""
 
 
 def _model(
@@ -46,30 +58,34 @@ def _model(
     return model, overlay + tuple(set_ or ())
 
 
-def _names(params: str | None) -> list[str] | None:
-    """Parameter names from a comma-separated option, or None for all of them."""
-    return [name.strip() for name in params.split(",")] if params else None
-
-
 def run(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    runs: Annotated[int, typer.Option(min=1)] = 100,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
+    scenario: ScenarioArg,
+    runs: Runs = 100,
+    seed: Seed = 0,
     set_: Overrides = None,
     params: ParamsFile = None,
     out: Annotated[
-        Path | None, typer.Option(help="Keep Parquet tables, chunks and a run catalog here.")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Keep Parquet tables, every chunk and a run catalog in this folder (a new "
+            "one, or one to --resume), e.g. --out results/run-1.",
+        ),
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Go on with an interrupted run in --out.")
+        bool,
+        typer.Option(
+            "--resume/--no-resume",
+            metavar="",
+            help="Go on with an interrupted run in --out, keeping the chunks it finished, "
+            "e.g. --out results/run-1 --resume.",
+        ),
     ] = False,
     workers: Workers = None,
     scheduler: Scheduler = None,
     chunk: Chunk = 500,
     quiet: Quiet = False,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.table,
+    format: TableOrJsonFormat = TableOrJson.table,
 ) -> None:
     """Run a scenario: the relation by year, clashes, agreements and talks."""
     if resume and out is None:
@@ -77,7 +93,7 @@ def run(
             "--resume needs the --out folder to go on with", api.Location("--resume")
         )
     model, overrides = _model(scenario, params, set_)
-    with progress_bar(quiet, "chunks") as progress:
+    with progress_bar(quiet, (model.name,)) as progress:
         how = execution("run", workers, scheduler, progress, out, resume)
         ensemble = api.run(model, runs, seed, overrides, chunk, how)
     summary = api.run_summary(ensemble)
@@ -136,28 +152,31 @@ def _show_run(summary: dict[str, Any]) -> None:
 
 
 def counterfactual(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    set_: Overrides = None,
-    runs: Annotated[int, typer.Option(min=1)] = 100,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
+    scenario: ScenarioArg,
+    set_: Intervention = None,
+    runs: Runs = 100,
+    seed: Seed = 0,
     workers: Workers = None,
     scheduler: Scheduler = None,
     chunk: Chunk = 500,
     quiet: Quiet = False,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.table,
+    format: Format = TableFormat.table,
 ) -> None:
     """Baseline against intervention on paired seeds: differences with 95% intervals."""
     import pandas as pd
 
-    with progress_bar(quiet, "chunks") as progress:
+    with progress_bar(quiet, ("baseline", "intervention")) as progress:
         how = execution("counterfactual", workers, scheduler, progress)
         result = api.counterfactual(scenario, tuple(set_ or ()), runs, seed, chunk, how)
-    if format is TableOrJson.json:
+    if format is TableFormat.json:
         print_json(result)
         return
     frame = pd.DataFrame(result["differences"])
+    if format is TableFormat.csv:  # the interval as two columns
+        low, high = zip(*frame.pop("ci95"), strict=True) if len(frame) else ((), ())
+        frame = frame.assign(ci95_low=list(low), ci95_high=list(high))
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
     frame["ci95"] = frame["ci95"].map(lambda pair: f"{pair[0]:+.3f} to {pair[1]:+.3f}")
     interventions = "; ".join(result["interventions"])
     title = f"{result['scenario']}, {result['runs']} paired runs: {interventions}"
@@ -165,33 +184,31 @@ def counterfactual(
 
 
 def compare(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    runs: Annotated[int, typer.Option(min=1)] = 100,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
+    scenario: ScenarioArg,
+    runs: Runs = 100,
+    seed: Seed = 0,
     set_: Overrides = None,
     params: ParamsFile = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
     chunk: Chunk = 500,
     quiet: Quiet = False,
-    index: Annotated[
-        Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
-    ] = None,
+    index: Index = None,
     calibrate_until: Annotated[
         int | None,
         typer.Option(
-            help="The cut: in sample up to it, out of sample after; baselines from it "
-            "(default: the scenario's scoring.calibrate_until, or the middle of its period)."
+            metavar="YEAR",
+            help="The cut: in sample up to this year, out of sample after it, and the "
+            "baselines forecast from it (default: the scenario's scoring.calibrate_until, "
+            "or the middle of its period), e.g. --calibrate-until 1979.",
         ),
     ] = None,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.table,
+    format: TableOrJsonFormat = TableOrJson.table,
 ) -> None:
     """Score a scenario's runs against the record, beside naive baselines and a placebo
     (every shock moved five years earlier, then later)."""
     model, overrides = _model(scenario, params, set_)
-    with progress_bar(quiet, "chunks") as progress:
+    with progress_bar(quiet, (model.name, *_PLACEBOS)) as progress:
         how = execution("compare", workers, scheduler, progress)
         if index is not None:
             api.read_index(index)  # a bad file fails now, not after the runs
@@ -276,62 +293,29 @@ def _show_outcomes(record: dict[str, Any], cut: int) -> None:
     console().print(table)
 
 
-class MethodChoice(enum.StrEnum):
-    morris = "morris"
-    sobol = "sobol"
-
-
-def sensitivity(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    method: Annotated[MethodChoice, typer.Option(case_sensitive=False)] = MethodChoice.morris,
-    params: Annotated[
-        str | None, typer.Option(help="Parameters to vary, comma-separated (default: all).")
-    ] = None,
-    samples: Annotated[
-        int, typer.Option(min=2, help="Morris trajectories, or Sobol base samples.")
-    ] = 10,
-    runs: Annotated[int, typer.Option(min=1, help="Runs per sample.")] = 50,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
-    set_: Overrides = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Write samples, indices (Parquet) and a plot here.")
-    ] = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.table,
-) -> None:
-    """Which parameters move the outputs most: Morris screening or Sobol indices (SALib)."""
-    api.require_extra("sensitivity", "parley sensitivity", "sensitivity analysis")
-    if out is not None:
-        api.require_extra("plots", "parley sensitivity", "the plot written to --out")
-    sets, names = tuple(set_ or ()), _names(params)
-    with progress_bar(quiet, "samples") as progress:
-        how = execution("sensitivity", workers, scheduler, progress)
-        result = api.sensitivity(scenario, method.value, names, samples, runs, seed, sets, out, how)
-    if format is TableOrJson.json:
-        print_json({"method": result.method, "indices": result.indices.to_dict("records")})
-        return
-    order = "mu_star" if result.method == "morris" else "ST"
-    for metric, rows in result.indices.groupby("metric", sort=False):
-        top = rows.sort_values(order, ascending=False).head(5).drop(columns="metric")
-        console().print(
-            frame_table(top.round(4), title=f"{metric}: the 5 parameters that matter most")
-        )
-
-
 def report(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    out: Annotated[Path, typer.Option(help="The HTML file to write.")],
-    runs: Annotated[int, typer.Option(min=1)] = 100,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
-    set_: Overrides = None,
-    params: ParamsFile = None,
-    index: Annotated[
-        Path | None, typer.Option(help="Your own yearly index: a CSV of period,value.")
+    scenario: ScenarioArg,
+    out: Annotated[
+        Path,
+        typer.Option(
+            metavar="FILE",
+            help="The HTML file to write, replaced only once the new report is complete, "
+            "e.g. --out report.html.",
+        ),
+    ],
+    runs: Runs = 100,
+    seed: Seed = 0,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="PATH=VALUE",
+            help="Add the counterfactual of this change, on paired seeds, repeatable, "
+            "e.g. --set shocks.south-new-line.enabled=false.",
+        ),
     ] = None,
+    params: ParamsFile = None,
+    index: Index = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
     chunk: Chunk = 500,
@@ -344,57 +328,11 @@ def report(
     api.check_output_file(out)
     model, overrides = _model(scenario, params, None)
     model = api.apply_overrides(model, overrides) if overrides else model
-    with progress_bar(quiet, "chunks") as progress:
+    stages = (model.name, *(_PLACEBOS if model.record is not None else ()))
+    stages += ("intervention",) if set_ else ()
+    then = "scoring the runs and drawing the report's figures"
+    with progress_bar(quiet, stages, then=then) as progress:
         how = execution("report", workers, scheduler, progress)
         page = api.report(model, runs, seed, tuple(set_ or ()), index, chunk, how)
     api.write_report(page, out)
     typer.echo(f"report written: {out} ({len(page) // 1024} KiB)")
-
-
-def calibrate(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
-    until: Annotated[int, typer.Option(help="Fit to the record up to this year, and no later.")],
-    budget: Annotated[int, typer.Option(min=1, help="Parameter sets to try.")] = 40,
-    params: Annotated[
-        str | None, typer.Option(help="Parameters to fit, comma-separated (default: all).")
-    ] = None,
-    runs: Annotated[int, typer.Option(min=1, help="Runs per parameter set.")] = 50,
-    seed: Annotated[int, typer.Option(min=0)] = 0,
-    set_: Overrides = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Write the fitted parameters here, for --params.")
-    ] = None,
-    workers: Workers = None,
-    scheduler: Scheduler = None,
-    quiet: Quiet = False,
-    format: Annotated[
-        TableOrJson, typer.Option("--format", case_sensitive=False)
-    ] = TableOrJson.table,
-) -> None:
-    """Fit parameters to the record up to --until; score the fit before and after it."""
-    import pandas as pd
-
-    api.require_extra("sensitivity", "parley calibrate", "calibration")
-    sets, names = tuple(set_ or ()), _names(params)
-    with progress_bar(quiet, "parameter sets") as progress:
-        how = execution("calibrate", workers, scheduler, progress)
-        found = api.calibrate(scenario, until, budget, names, runs, seed, sets, out, how)
-    result = found.summary
-    if format is TableOrJson.json:
-        print_json(result)
-        return
-    rows = [
-        {"": label, "fit to " + str(until): result["in_sample_fit"][label]["fit"],
-         "spearman to " + str(until): result["in_sample"][label]["spearman"],
-         "spearman after": result["out_of_sample"][label]["spearman"],
-         "sign agreement after": result["out_of_sample"][label]["sign_agreement"]}
-        for label in ("before", "after")
-    ]  # fmt: skip
-    console().print(frame_table(pd.DataFrame(rows).round(3), title=f"Calibrated to {until}"))
-    changed = pd.DataFrame(
-        [
-            {"parameter": k, "before": result["before"][k], "after": v}
-            for k, v in result["parameters"].items()
-        ]
-    )
-    console().print(frame_table(changed.round(4), title="Parameters"))

@@ -146,7 +146,7 @@ def run_ensemble(
 
     ``executor`` says where chunks run (here by default); ``store`` keeps each finished
     chunk and the catalog, and skips the chunks a resumed run already has; ``progress``
-    is called with (chunks done, chunks in all) as chunks finish. None of them changes a
+    is called with (runs done, runs in all) as chunks finish. None of them changes a
     result.
     """
     if runs < 1:
@@ -170,15 +170,17 @@ def run_ensemble(
         done = store.finished(sizes)
     todo = [n for n in range(len(starts)) if n not in done]
     tasks = [Task(_timed_chunk, (scenario, seed, starts[n], sizes[n])) for n in todo]
+    finished = sum(sizes[n] for n in done)
     if progress:
-        progress(len(done), len(starts))
+        progress(finished, runs)
     for position, (outputs, seconds) in executor.run(tasks):
         n = todo[position]
         done[n] = outputs
+        finished += sizes[n]
         if store is not None:
             store.save(n, starts[n], outputs, seconds)
         if progress:
-            progress(len(done), len(starts))
+            progress(finished, runs)
     merged = Outputs(
         *(
             np.concatenate([getattr(done[n], name) for n in range(len(starts))])

@@ -171,27 +171,61 @@ def outcomes_figure(ensemble: Ensemble) -> str:
 
 
 def sensitivity_figure(result: Sensitivity, path: str) -> None:
-    """One panel per metric: Morris mu* against sigma, or Sobol total-order indices."""
+    """One panel per metric, the parameters that move it most at the top (ten at most), with
+    error bars at the 95% confidence SALib computes: Morris mu* and sigma, or the Sobol
+    total-order and first-order indices."""
+    shown = 10
+    morris = result.method == "morris"
+    order = "mu_star" if morris else "ST"
     metrics = list(dict.fromkeys(result.indices["metric"]))
+    panels = [
+        result.indices[result.indices["metric"] == metric].sort_values(order, ascending=False)
+        for metric in metrics
+    ]
+    heights = [1.2 + 0.3 * min(len(rows), shown) for rows in panels] or [1.5]
     figure, axes = plt.subplots(
-        len(metrics), 1, figsize=(8, 3.2 * max(1, len(metrics))), squeeze=False
+        len(heights),
+        1,
+        figsize=(8, sum(heights) + 0.4),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
+        layout="constrained",  # makes room for the labels and the legend
     )
-    for axis, metric in zip(axes[:, 0], metrics, strict=True):
-        rows = result.indices[result.indices["metric"] == metric]
-        if result.method == "morris":
-            axis.scatter(rows["mu_star"], rows["sigma"])
-            top = rows.nlargest(5, "mu_star")
-            for _, row in top.iterrows():
-                axis.annotate(row["parameter"], (row["mu_star"], row["sigma"]), fontsize=8)
-            axis.set_xlabel("mu* (mean absolute elementary effect)")
-            axis.set_ylabel("sigma")
+    bars = {"capsize": 2, "error_kw": {"elinewidth": 0.8, "ecolor": "#333333"}}
+    for axis, metric, rows in zip(axes[:, 0], metrics, panels, strict=False):
+        top = rows.head(shown)
+        y = np.arange(len(top))
+        if morris:
+            axis.barh(y, top["mu_star"], xerr=top["mu_star_conf"], color=COLOURS[0],
+                      label="mu*, with its 95% confidence", **bars)  # fmt: skip
+            axis.plot(top["sigma"], y, "D", color=COLOURS[1], markersize=4, label="sigma")
         else:
-            ordered = rows.sort_values("ST", ascending=False).head(10)
-            axis.barh(ordered["parameter"], ordered["ST"], label="total order")
-            axis.barh(ordered["parameter"], ordered["S1"], label="first order")
-            axis.invert_yaxis()
-            axis.legend(fontsize=8)
-        axis.set_title(metric)
-    figure.tight_layout()
-    figure.savefig(path, format="png", dpi=110)
+            axis.barh(y - 0.2, top["ST"], height=0.4, xerr=top["ST_conf"], color=COLOURS[0],
+                      label="total order (ST)", **bars)  # fmt: skip
+            axis.barh(y + 0.2, top["S1"], height=0.4, xerr=top["S1_conf"], color=COLOURS[2],
+                      label="first order (S1)", **bars)  # fmt: skip
+        axis.set_yticks(y, list(top["parameter"]))
+        axis.set_ylim(len(top) - 0.5, -0.5)  # the largest at the top
+        axis.axvline(0, color="#999999", linewidth=0.6)
+        if axis is axes[0, 0]:  # one legend above the panels, over no data
+            handles, labels = axis.get_legend_handles_labels()
+            step = -1 if morris else 1  # the bars first
+            figure.legend(handles[::step], labels[::step], loc="outside upper left", ncols=2)
+        which = (
+            f"the {len(top)} of {len(rows)} parameters that matter most"
+            if len(top) < len(rows)
+            else "the parameter varied"
+            if len(rows) == 1
+            else f"all {len(rows)} parameters varied"
+        )
+        axis.set_title(f"{metric}: {which}", loc="left", fontsize=9)
+    axes[-1, 0].set_xlabel(
+        "mean absolute elementary effect (mu*) and its spread (sigma)"
+        if morris
+        else "share of the variance, with 95% confidence"
+    )
+    if not metrics:
+        axes[0, 0].set_axis_off()
+        axes[0, 0].set_title("no metric varied across the samples", loc="left", fontsize=9)
+    figure.savefig(path, format="png", dpi=110, bbox_inches="tight")
     plt.close(figure)
