@@ -427,7 +427,7 @@ class Execution:
 
     ``workers`` local processes (1: this process), or the Dask scheduler at
     ``scheduler``; ``out`` a folder for the tables, chunk files and run catalog, which
-    ``resume`` continues; ``progress`` is called with (chunks done, chunks in all).
+    ``resume`` continues; ``progress`` is called with (runs done, runs in all).
     """
 
     workers: int | None = 1

@@ -123,7 +123,8 @@ def bargain(
         list[str] | None,
         typer.Option(
             help="Dimensions the exchange model trades between, joined by commas, or 'all'; "
-            "repeat for separate groups, e.g. --link tax,budget --link all."
+            "repeat for separate groups, e.g. --link tax,budget --link all.",
+            metavar="DIMS",
         ),
     ] = None,
     combine: Annotated[
