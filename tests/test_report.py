@@ -150,7 +150,9 @@ def test_the_scores_have_a_verdict_in_words(report: str) -> None:
     verdict = report[
         report.index('<section id="verdict">') : report.index('<section id="relation"')
     ]
-    assert re.search(r"Spearman correlation of -?\d\.\d\d with the record's: the model ", verdict)
+    assert re.search(
+        r"Spearman correlation of -?\d\.\d\d with the record's index: the model ", verdict
+    )
     assert "a model with no skill gets a Spearman between" in verdict
     assert "mean Brier score" in verdict
 
@@ -394,3 +396,49 @@ def test_an_event_counts_in_the_period_where_the_middle_of_its_dates_falls() -> 
     cut = {c.id: (c.start, c.end) for c in chapters(load_record(), (1949, 1991))}
     assert list(cut) == ["alliance", "strain", "split", "freeze", "thaw", "normalization"]
     assert cut["normalization"] == (1989, 1991)
+
+
+def test_a_users_own_index_gets_a_panel_and_a_verdict_of_its_own(tmp_path: Path) -> None:
+    index = tmp_path / "index.csv"
+    index.write_text(
+        "period,value\n"
+        + "".join(f"{year},{(year % 7) * 10 - 30}\n" for year in range(1950, 1992)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    result = run_parley(
+        "report", "sino-soviet", "--runs", "5", "--workers", "1", "--quiet", "--index", index,
+        "--out", out,
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    verdict = page[page.index('<section id="verdict">') : page.index('<section id="relation"')]
+    assert "Against your own yearly index, on its own scale:" in verdict
+    assert "with your index: the model " in verdict
+    assert "points of your index a year" in verdict
+    relation = page[page.index('<section id="relation">') : page.index('<section id="timeline"')]
+    assert relation.count("<svg") == 1
+    assert "your index" in relation  # its own panel, with its own axis
+    assert "in the panel below" in relation
+
+
+def test_measures_and_outcomes_are_named_from_the_scenario() -> None:
+    from parley.api import load_scenario
+    from parley.report.names import listing, metric_name, outcome_name
+
+    scenario = load_scenario("sino-soviet")
+    assert metric_name(scenario, "mean relation with ussr, 1960s") == (
+        "Mean relation index R with Soviet Union, 1960s"
+    )
+    assert metric_name(scenario, "border-eastern settled by the end") == (
+        "The Eastern section of the border settled by the end"
+    )
+    assert [outcome_name(scenario, o) for o in scenario.scoring.outcomes] == [
+        "Party ties broken off",
+        "The first deadly clash",
+        "The alliance treaty ended",
+        "Talks on normalization opened",
+        "The Eastern section of the border settled",
+    ]
+    assert listing(["a"]) == "a"
+    assert listing(["a", "b", "c"]) == "a, b and c"

@@ -194,16 +194,19 @@ def timeline_figure(
 
 
 def state_colours(ensemble: Ensemble) -> list[tuple[str, str]]:
-    """Each state's name and the colour its lines take in the position panels."""
+    """Each state that holds a position at some step: its name and the colour its lines
+    take in the position panels."""
+    held = np.asarray(~np.isnan(ensemble.outputs.positions).all(axis=(0, 1, 3)))  # (S,)
     scenario = ensemble.scenario
     return [
         (state_name(scenario, state), COLOURS[s % len(COLOURS)])
         for s, state in enumerate(ensemble.inputs.states)
+        if held[s]
     ]
 
 
-def position_figure(ensemble: Ensemble, issue: int) -> tuple[str, list[tuple[str, str]]]:
-    """The governments' median positions (0-100) on one issue over time, and the pairs of
+def position_figure(ensemble: Ensemble, issue: int) -> tuple[str, list[list[str]]]:
+    """The governments' median positions (0-100) on one issue over time, and the groups of
     states (by name) whose lines lie on each other all along. The widest line is drawn
     first, so that a line on top of another leaves the one below showing at its edges."""
     inputs = ensemble.inputs
@@ -211,25 +214,34 @@ def position_figure(ensemble: Ensemble, issue: int) -> tuple[str, list[tuple[str
     when = np.array([_year(day) for day in inputs.steps])
     figure, axis = plt.subplots(figsize=(3.6, 1.9))
     drawn: list[tuple[str, np.ndarray[Any, Any]]] = []
-    for s, (name, colour) in enumerate(state_colours(ensemble)):
+    for s, state in enumerate(inputs.states):
         line = median[:, s]
         if np.isnan(line).all():
             continue
-        axis.plot(when, line, color=colour, linewidth=max(3.0 - 1.0 * len(drawn), 0.9),
-                  solid_capstyle="butt")  # fmt: skip
-        drawn.append((name, line))
+        axis.plot(when, line, color=COLOURS[s % len(COLOURS)], solid_capstyle="butt",
+                  linewidth=max(3.0 - 1.0 * len(drawn), 0.9))  # fmt: skip
+        drawn.append((state_name(ensemble.scenario, state), line))
     axis.set_ylim(-6, 106)
     axis.set_yticks([0, 50, 100])
     axis.set_xlim(when[0], when[-1])
     axis.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     axis.spines["right"].set_visible(False)
-    together = [
-        (a, b)
-        for n, (a, line_a) in enumerate(drawn)
-        for b, line_b in drawn[n + 1 :]
-        if np.nanmax(np.abs(line_a - line_b)) < 1.0
-    ]
-    return _svg(figure), together
+    return _svg(figure), _together(drawn)
+
+
+def _together(lines: Sequence[tuple[str, np.ndarray[Any, Any]]]) -> list[list[str]]:
+    """Groups of two or more names whose lines stay within a point of one another (or of
+    another of the group) wherever both are drawn."""
+    groups: list[list[str]] = []
+    for name, line in lines:
+        close = [
+            g for g in groups
+            if any(np.nanmax(np.abs(line - other)) < 1.0 for n, other in lines if n in g)
+        ]  # fmt: skip
+        merged = [name] + [n for g in close for n in g]
+        groups = [g for g in groups if g not in close] + [merged]
+    order = [name for name, _ in lines]
+    return [sorted(g, key=order.index) for g in groups if len(g) > 1]
 
 
 def distribution_figure(values: np.ndarray[Any, Any], years: tuple[int, int]) -> str:

@@ -26,7 +26,7 @@ from parley.record import dates
 from parley.record.query import RecordTables
 from parley.report import figures, story, words
 from parley.report.citations import cite, sources_list
-from parley.report.names import issue_name, metric_name, outcome_name
+from parley.report.names import issue_name, listing, metric_name, outcome_name
 
 __all__ = ["SECTIONS", "ReportInputs", "render"]
 
@@ -202,7 +202,12 @@ def _verdict(inputs: ReportInputs) -> str:
     elif scores is None or "external" not in scores:
         parts.append(_NO_RECORD)
     if scores is not None and "external" in scores:
-        parts.append(words.overall(scores["external"], scores["calibrate_until"], "your index"))
+        parts.append(
+            "<p>Against your own yearly index, on its own scale:</p>"
+            + words.overall(
+                scores["external"], scores["calibrate_until"], "your index", "your index"
+            )
+        )
     if inputs.overrides:
         changes = ", ".join(f"<code>{escape(o)}</code>" for o in inputs.overrides)
         parts.append(f"<p>The counterfactual at the end changes: {changes}.</p>")
@@ -264,7 +269,7 @@ def _positions(inputs: ReportInputs) -> str:
         svg, together = figures.position_figure(ensemble, n)
         spec = specs[issue]
         note = "".join(
-            f" The lines of {escape(a)} and {escape(b)} lie on each other." for a, b in together
+            f" The lines of {escape(listing(group))} lie on each other." for group in together
         )
         panels.append(
             f"<figure><figcaption><strong>{escape(spec.name)}</strong>"

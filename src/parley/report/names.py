@@ -8,10 +8,18 @@ scenario declares it to be).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from parley.scenario.schema import Outcome, Scenario
 
-__all__ = ["MILESTONE_NAMES", "issue_name", "metric_name", "outcome_name", "state_name"]
+__all__ = [
+    "MILESTONE_NAMES",
+    "issue_name",
+    "listing",
+    "metric_name",
+    "outcome_name",
+    "state_name",
+]
 
 MILESTONE_NAMES = {
     "party-ties-broken": "Party ties broken off",
@@ -20,6 +28,11 @@ MILESTONE_NAMES = {
     "normalized": "Relations normalized",
 }
 """The turns of the political track (``MILESTONES``), in words."""
+
+
+def listing(items: Sequence[str]) -> str:
+    """Items in a sentence: ``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def issue_name(scenario: Scenario, issue: str) -> str:

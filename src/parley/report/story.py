@@ -14,7 +14,7 @@ beside the forecasts that need no model.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -27,7 +27,7 @@ from parley.experiments.summary import yearly_model_index
 from parley.record import dates
 from parley.record.query import RecordTables
 from parley.report.citations import cite
-from parley.report.names import state_name
+from parley.report.names import listing, state_name
 from parley.report.words import BASELINE_WORDS
 from parley.scenario.load import full_years
 from parley.scoring.baselines import BASELINES, baselines
@@ -109,11 +109,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _names(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _signed(value: float) -> str:
     return f"{value:+.1f}".replace("-", "&minus;")
 
@@ -133,7 +128,7 @@ def _kinds(events: pd.DataFrame) -> str:
     uncoded = int(goldstein.isna().sum())
     if uncoded:
         parts.append(f"{_count(uncoded, 'development')} with no Goldstein value")
-    return _names(parts)
+    return listing(parts)
 
 
 def _actors(events: pd.DataFrame, record: RecordTables) -> str:
@@ -145,7 +140,7 @@ def _actors(events: pd.DataFrame, record: RecordTables) -> str:
         if isinstance(actor, str)
     )
     top = [f"{escape(names[a])} ({n})" for a, n in counts.most_common(3)]
-    return f"The actors it names most often, with their number of events: {_names(top)}."
+    return f"The actors it names most often, with their number of events: {listing(top)}."
 
 
 def main_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -284,13 +279,13 @@ def _model_paragraph(chapter: Chapter, scoring: _Scoring) -> str:
         verdict = (
             "none of them does better than the model here"
             if not better
-            else f"{_names(better)} {'does' if len(better) == 1 else 'do'} better than the "
+            else f"{listing(better)} {'does' if len(better) == 1 else 'do'} better than the "
             "model here"
         )
         text.append(
             f"Its CRPS over {_count(len(years), 'year')} (the runs' typical error in Goldstein "
             f"points a year; lower is better) is {model['crps']:.1f}, beside forecasts that "
-            f"need no model: {_names(shown)}; {verdict}."
+            f"need no model: {listing(shown)}; {verdict}."
         )
     if years[0] > scoring.cut:
         text.append(f"These years are out of sample: calibration saw nothing after {scoring.cut}.")

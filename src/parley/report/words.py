@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from parley.report.names import outcome_name
+from parley.report.names import listing, outcome_name
 from parley.scenario.schema import Scenario
 
 __all__ = ["BASELINE_WORDS", "chance_band", "ordering", "outcomes_in_words", "overall"]
@@ -35,82 +35,84 @@ def chance_band(years: int) -> float:
     return 1.96 / math.sqrt(years - 1) if years > 1 else 1.0
 
 
-def ordering(spearman: float | None, years: int) -> str:
-    """What a Spearman correlation with the record's index says, in words."""
+def ordering(spearman: float | None, years: int, against: str = "the record") -> str:
+    """What a Spearman correlation with an index (the record's, by default) says, in words."""
     if spearman is None:
         return "the model's median index does not change from year to year, so it orders no years"
     band = chance_band(years)
     if spearman <= -band:
         return (
-            "the model orders the years against the record: where the record's relation "
-            "improves, the model's tends to worsen"
+            f"the model orders the years against {against}: where {against} sees the relation "
+            "improve, the model's tends to worsen"
         )
     if spearman < band and spearman >= 0.2:
         return (
-            "the model orders the years somewhat as the record does, but over so few years "
+            f"the model orders the years somewhat as {against} does, but over so few years "
             "that chance alone could do as well"
         )
     if spearman < band:
-        return "the model does not order the years as the record does: no better than chance"
+        return f"the model does not order the years as {against} does: no better than chance"
     if spearman < 0.5:
-        return "the model orders the years as the record does, but weakly"
+        return f"the model orders the years as {against} does, but weakly"
     if spearman < 0.75:
-        return "the model orders the years much as the record does"
-    return "the model orders the years closely as the record does"
-
-
-def _names(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        return f"the model orders the years much as {against} does"
+    return f"the model orders the years closely as {against} does"
 
 
 def _number(value: float | None, digits: int = 2) -> str:
     return "undefined" if value is None else f"{value:.{digits}f}"
 
 
-def _baselines(scores: Mapping[str, Any], whose: str, cut: int) -> str:
+def _baselines(scores: Mapping[str, Any], index: str, cut: int, unit: str) -> str:
     """The CRPS sentence: the model's, the forecasts that need no model, and which win."""
     naive = scores["baselines"]
     rivals = {n: naive[n]["crps"] for n in naive if naive[n]["crps"] is not None}
     if scores["crps"] is None or not rivals:
         return ""
-    shown = _names([f"{BASELINE_WORDS.get(n, n)} {v:.2f}" for n, v in rivals.items()])
+    shown = listing([f"{BASELINE_WORDS.get(n, n)} {v:.2f}" for n, v in rivals.items()])
     better = [BASELINE_WORDS.get(n, n) for n, v in rivals.items() if v < scores["crps"]]
     if not better:
         verdict = "the model's error is the lowest"
     elif len(better) == len(rivals):
         verdict = "all of them do better than the model, which adds nothing to them year by year"
     else:
-        verdict = f"{_names(better)} {'does' if len(better) == 1 else 'do'} better than the model"
+        verdict = f"{listing(better)} {'does' if len(better) == 1 else 'do'} better than the model"
     return (
-        f"The runs' typical error (CRPS) is {scores['crps']:.2f} Goldstein points a year; "
-        f"forecasts that need no model, made from {whose} index as it stood at the end of "
+        f"The runs' typical error (CRPS) is {scores['crps']:.2f} {unit}; "
+        f"forecasts that need no model, made from {index} as it stood at the end of "
         f"{cut}, score {shown}: {verdict}."
     )
 
 
-def overall(scores: Mapping[str, Any], cut: int, whose: str = "the record's") -> str:
-    """The whole period's scores, the out-of-sample years' and the placebos', as
-    paragraphs with a verdict in words."""
+def overall(
+    scores: Mapping[str, Any],
+    cut: int,
+    index: str = "the record's index",
+    against: str = "the record",
+) -> str:
+    """The whole period's scores against ``index`` (which ``against`` names in a verdict),
+    the out-of-sample years' and the placebos', as paragraphs with a verdict in words."""
     from parley.scoring.record import beats
 
     if not scores["years"]:
         return (
-            f"<p>No year of {whose} yearly index falls in this scenario's period, so only its "
+            f"<p>No year of {index} falls in this scenario's period, so only its "
             "dated outcomes are scored.</p>"
         )
     years = scores["years"]
     band = chance_band(years)
+    unit = "Goldstein points a year" if against == "the record" else f"points of {index} a year"
     paragraphs = [
         f"Over {scores['from']}-{scores['to']} ({years} years), the model's yearly index "
         "(the net Goldstein value of the events its runs draw, the record's own measure) has "
-        f"a Spearman correlation of {_number(scores['spearman'])} with {whose}: "
-        f"{ordering(scores['spearman'], years)}. Over {years} years, a model with no skill "
-        f"gets a Spearman between &minus;{band:.2f} and {band:.2f} in 95 cases of 100. "
-        + _baselines(scores, whose, cut)
+        f"a Spearman correlation of {_number(scores['spearman'])} with {index}: "
+        f"{ordering(scores['spearman'], years, against)}. Over {years} years, a model with no "
+        f"skill gets a Spearman between &minus;{band:.2f} and {band:.2f} in 95 cases of 100. "
+        + _baselines(scores, index, cut, unit)
         + (
             ""
             if scores["sign_agreement"] is None
-            else f" The model's median year is on the same side of 0 as {whose} in "
+            else f" The model's median year is on the same side of 0 as {index} in "
             f"{scores['sign_agreement']:.0%} of the years."
         )
     ]
@@ -119,7 +121,7 @@ def overall(scores: Mapping[str, Any], cut: int, whose: str = "the record's") ->
         paragraphs.append(
             f"Out of sample, over {later['from']}-{later['to']} ({later['years']} years that "
             f"calibration never saw), the Spearman is {_number(later['spearman'])} "
-            f"({ordering(later['spearman'], later['years'])}) and the CRPS "
+            f"({ordering(later['spearman'], later['years'], against)}) and the CRPS "
             f"{_number(later['crps'])}."
         )
     placebo = {k: v for k, v in scores["placebo"].items() if not v.get("skipped")}
