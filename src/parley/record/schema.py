@@ -36,6 +36,7 @@ __all__ = [
     "IssueStatus",
     "Passage",
     "RecordInfo",
+    "RecordPeriod",
     "Source",
     "Text",
 ]
@@ -50,23 +51,51 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class RecordPeriod(_Frozen):
+    """A named stretch of the relationship, ``start`` to ``end`` (whole years, both
+    included), by which a report tells the record's story. A period only names years:
+    what happened in it is what the record's events say."""
+
+    id: Identifier
+    name: Text
+    start: int
+    end: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RecordPeriod:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
 class RecordInfo(_Frozen):
     """What a record is about, from its optional ``record.yaml``.
 
     ``dyad`` names the two state actors whose events make the record's index, and
     ``start`` and ``end`` the years it covers; without them the index needs a dyad from
     the caller (a scenario gives its own), and covers the years of the record's events.
+    ``periods`` divide the record's years into named stretches, in order and without
+    overlap, for the story a report tells; a record without them is told as one stretch.
     """
 
     title: Text
     dyad: tuple[Identifier, Identifier] | None = None
     start: int | None = None
     end: int | None = None
+    periods: tuple[RecordPeriod, ...] = ()
 
     @model_validator(mode="after")
     def _ordered(self) -> RecordInfo:
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValueError(f"the record ends ({self.end}) before it starts ({self.start})")
+        for before, after in zip(self.periods, self.periods[1:], strict=False):
+            if after.start <= before.end:
+                raise ValueError(
+                    f"the period {after.id!r} starts ({after.start}) before the period "
+                    f"{before.id!r} ends ({before.end}): periods go in order, without overlap"
+                )
+        if len({period.id for period in self.periods}) < len(self.periods):
+            raise ValueError("two periods have the same id")
         return self
 
 
@@ -79,10 +108,20 @@ class Source(_Frozen):
     publisher: Text
     date: EdtfDate
     url: str | None = None
+    short: Text | None = Field(
+        default=None,
+        description="How citations name the source, e.g. 'Tagirova 2017' (default: the "
+        "author and the year).",
+    )
     kind: Literal["country-study", "blog-post", "book", "article", "archive", "other"]
     file: Text = Field(description="The file name of the text inside a corpus folder.")
     sha256: Sha256
     length: PositiveInt = Field(description="Length of the text in Unicode code points.")
+
+    @property
+    def label(self) -> str:
+        """How citations name the source: ``short``, or the author and the year."""
+        return self.short or f"{self.author} {dates.bounds(self.date)[0].year}"
 
 
 class Passage(_Frozen):

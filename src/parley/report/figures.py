@@ -1,7 +1,12 @@
 """The report's figures, drawn with Matplotlib and returned as inline SVG text.
 
 Each function takes ensembles or record tables and returns one ``<svg>`` element, with
-its text kept as text (not paths), so that the report needs no file beside it.
+its text kept as text (not paths), so that the report needs no file beside it. Time runs
+along x in years (a date is its year plus the part of the year gone). Every axis shows
+one measure: the model's index and the record's share one axis, because they are the
+same measure; a user's own index, on a scale of its own, gets an aligned panel of its
+own. Legends sit outside the data, and labels that would overlap are moved or left out
+(``labels``).
 """
 
 from __future__ import annotations
@@ -17,22 +22,30 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from parley.experiments.ensemble import Ensemble
 from parley.experiments.sensitivity import Sensitivity
-from parley.experiments.summary import counterpart_name, settlement_years, yearly_model_index
+from parley.experiments.summary import counterpart_name, yearly_model_index
+from parley.report.labels import label_points, label_spans
+from parley.report.names import state_name
 
 __all__ = [
-    "outcomes_figure",
-    "positions_figure",
+    "COLOURS",
+    "Span",
+    "distribution_figure",
+    "position_figure",
     "relation_figure",
     "sensitivity_figure",
+    "state_colours",
     "timeline_figure",
 ]
 
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False})
 COLOURS = ("#1f5f8b", "#b8452f", "#3d7a3d", "#8a5a9e", "#b0892a", "#555555")
+Span = tuple[int, int, str]
+"""A named period: first year, last year (both included), name."""
 
 
 def _svg(figure: Any) -> str:
@@ -44,129 +57,208 @@ def _svg(figure: Any) -> str:
     return text[text.index("<svg") :]  # drop the XML prologue: the SVG sits inside HTML
 
 
+def _year(day: dt.date | pd.Timestamp) -> float:
+    """A date as a year and the part of it gone: 1 July 1969 is about 1969.5."""
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (dt.date(day.year, day.month, day.day) - start).days / length
+
+
+def _years_axis(axis: Axes, first: int, last: int) -> None:
+    """x from the start of ``first`` to the end of ``last``, ticks on round years."""
+    axis.set_xlim(first, last + 1)
+    span = last + 1 - first
+    axis.xaxis.set_major_locator(MultipleLocator(1 if span <= 8 else 2 if span <= 16 else 5))
+
+
+def _periods(axis: Axes, periods: Sequence[Span]) -> None:
+    """Every other period shaded, and each named above the axis."""
+    for n, (first, last, _) in enumerate(periods):
+        if n % 2 == 0:
+            axis.axvspan(first, last + 1, color="#efece4", zorder=0, linewidth=0)
+    label_spans(axis, [(first, last + 1, name) for first, last, name in periods])
+
+
+def _legend_below(axis: Axes, columns: int = 3) -> None:
+    handles, labels = axis.get_legend_handles_labels()
+    if handles:
+        axis.legend(
+            handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=columns,
+            fontsize=7.5, frameon=False,
+        )  # fmt: skip
+
+
 def relation_figure(
     ensembles: Sequence[tuple[str, Ensemble]],
     record: dict[int, float] | None = None,
     external: dict[int, float] | None = None,
+    periods: Sequence[Span] = (),
 ) -> str:
     """The model's yearly index (net Goldstein of its events) by year: each ensemble's
     median and 5-95% band per counterpart, on the same axis as the record's index, which is
-    the same measure; the user's own index, on a scale of its own, on a second axis."""
-    figure, axis = plt.subplots(figsize=(9, 3.6))
+    the same measure; the user's own index, on a scale of its own, in an aligned panel
+    below."""
+    rows = 2 if external else 1
+    figure, axes = plt.subplots(
+        rows, 1, figsize=(9, 3.4 + 2.0 * (rows - 1)), sharex=True, squeeze=False,
+        gridspec_kw={"height_ratios": [3, 2][:rows]},
+    )  # fmt: skip
+    axis = axes[0, 0]
     colour = iter(COLOURS)
+    years_shown: list[int] = []
     for label, ensemble in ensembles:
         for d in range(len(ensemble.inputs.counterparts)):
             yearly = yearly_model_index(ensemble, d)
             if not yearly:
                 continue
             years = np.array(list(yearly))
+            years_shown += [int(years.min()), int(years.max())]
             values = np.stack(list(yearly.values()))
-            name = (
-                label
-                if len(ensemble.inputs.counterparts) == 1
-                else f"{label}: {counterpart_name(ensemble, d)}"
-            )
+            name = state_name(ensemble.scenario, counterpart_name(ensemble, d))
+            title = label if len(ensemble.inputs.counterparts) == 1 else f"{label}: {name}"
             c = next(colour)
+            middle = years + 0.5  # a year's value at its middle
             axis.fill_between(
-                years, *np.quantile(values, [0.05, 0.95], axis=1), color=c, alpha=0.18
-            )
-            axis.plot(years, np.median(values, axis=1), color=c, label=f"{name} (median, 5-95%)")
+                middle, *np.quantile(values, [0.05, 0.95], axis=1), color=c, alpha=0.18,
+                linewidth=0, label=f"{title}: 90% of runs",
+            )  # fmt: skip
+            axis.plot(middle, np.median(values, axis=1), color=c, label=f"{title}: median run")
     if record:
-        axis.plot(list(record), list(record.values()), "o-", color="#333333", markersize=2.5,
-                  linewidth=0.8, label="the record")  # fmt: skip
-    axis.set_ylabel("net Goldstein per year")
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axis.axhline(0, color="#999999", linewidth=0.6)
-    handles, labels = axis.get_legend_handles_labels()
+        shown = [y for y in record if not years_shown or min(years_shown) <= y <= max(years_shown)]
+        axis.plot(np.array(shown) + 0.5, [record[y] for y in shown], "o-", color="#222222",
+                  markersize=2.5, linewidth=0.9, label="the record")  # fmt: skip
+        years_shown += shown
+    axis.axhline(0, color="#666666", linewidth=0.8, zorder=1)
+    axis.set_ylabel("net Goldstein value per year\n(above 0: more cooperation)")
+    first, last = min(years_shown, default=0), max(years_shown, default=1)
+    _years_axis(axis, first, last)
+    _periods(axis, [p for p in periods if p[1] >= first and p[0] <= last])
     if external:
-        right = axis.twinx()
-        right.plot(list(external), list(external.values()), "s--", color="#777777",
-                   markersize=2.5, linewidth=0.8, label="your index (right axis)")  # fmt: skip
-        right.set_ylabel("your index")
-        more = right.get_legend_handles_labels()
-        handles, labels = handles + more[0], labels + more[1]
-    axis.legend(handles, labels, loc="lower left", fontsize=7, frameon=False)
+        lower = axes[1, 0]
+        lower.plot(np.array(list(external)) + 0.5, list(external.values()), "s-",
+                   color="#555555", markersize=2.5, linewidth=0.9, label="your index")  # fmt: skip
+        lower.axhline(0, color="#666666", linewidth=0.8)
+        lower.set_ylabel("your index\n(its own scale)")
+        lower.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5, frameon=False)
+        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5, frameon=False)
+    else:
+        _legend_below(axis)
     return _svg(figure)
 
 
-def timeline_figure(events: pd.DataFrame) -> str:
-    """Every event of the record at its Goldstein value: a dot for a day, a bar for a
-    range of dates, a ring where a source's account is contested."""
-    figure, axis = plt.subplots(figsize=(9, 3.4))
-    starts = events["start"].to_numpy(dtype="datetime64[D]")
-    ends = events["end"].to_numpy(dtype="datetime64[D]")
-    values = np.nan_to_num(events["goldstein"].to_numpy(dtype=float))
-    contested = events["claim"].notna().to_numpy()
-    for start, end, y, disputed in zip(starts, ends, values, contested, strict=True):
+def timeline_figure(
+    events: pd.DataFrame,
+    years: tuple[int, int],
+    labelled: Sequence[str] = (),
+    periods: Sequence[Span] = (),
+) -> str:
+    """The record's events of ``years`` at their Goldstein value: a dot for a day or a
+    month, a bar for a longer range of dates (cut to ``years``), a ring where the sources
+    disagree; the events ``labelled`` (ids, most important first) named by headline."""
+    first, last = years
+    figure, axis = plt.subplots(figsize=(9, 4.4))
+    values = events["goldstein"].to_numpy(dtype=float)
+    coded = ~np.isnan(values)
+    spans = []
+    rows: Any = events.itertuples()
+    for row, y, has in zip(rows, values, coded, strict=True):
+        if not has:
+            continue
+        start = max(_year(row.start), float(first))
+        end = min(_year(row.end) + 1 / 365, float(last + 1))
         colour = COLOURS[0] if y >= 0 else COLOURS[1]
-        span = np.array([start, end])
-        if end - start > np.timedelta64(1, "D"):
-            axis.plot(span, [y, y], color=colour, linewidth=3, alpha=0.55, solid_capstyle="butt")
+        if end - start > 40 / 365:
+            axis.plot([start, end], [y, y], color=colour, linewidth=3, alpha=0.5,
+                      solid_capstyle="butt")  # fmt: skip
         else:
-            axis.plot(span[:1], [y], "o", color=colour, markersize=3.5)
-        if disputed:
-            middle = start + (end - start) // 2
-            axis.plot(np.array([middle]), [y], "o", markersize=9, markerfacecolor="none",
-                      markeredgecolor="#000000")  # fmt: skip
-    axis.axhline(0, color="#999999", linewidth=0.6)
-    axis.set_ylabel("Goldstein value")
-    axis.set_ylim(-10.5, 10.5)
-    axis.plot([], [], color=COLOURS[0], linewidth=3, alpha=0.55, label="a range of dates")
-    axis.plot([], [], "o", color=COLOURS[0], markersize=3.5, label="a day")
-    axis.plot(
-        [],
-        [],
-        "o",
-        markersize=9,
-        markerfacecolor="none",
-        markeredgecolor="#000000",
-        label="contested",
-    )
-    axis.legend(loc="lower left", fontsize=7, frameon=False, ncol=3)
+            axis.plot([start], [y], "o", color=colour, markersize=3.5)
+        if isinstance(row.claim, str):
+            axis.plot([(start + end) / 2], [y], "o", markersize=9, markerfacecolor="none",
+                      markeredgecolor="#000000", markeredgewidth=0.9)  # fmt: skip
+        spans.append((row.id, (start + end) / 2, float(y), str(row.headline)))
+    axis.axhline(0, color="#666666", linewidth=0.8, zorder=1)
+    axis.set_ylabel("Goldstein value\n(above 0: cooperation)")
+    axis.set_ylim(-12.5, 12.5)
+    axis.set_yticks([-10, -5, 0, 5, 10])
+    _years_axis(axis, first, last)
+    _periods(axis, [p for p in periods if p[1] >= first and p[0] <= last])
+    axis.plot([], [], color=COLOURS[0], linewidth=3, alpha=0.5, label="a range of dates")
+    axis.plot([], [], "o", color=COLOURS[0], markersize=3.5, label="a day or a month")
+    if events["claim"].notna().any():
+        axis.plot([], [], "o", markersize=9, markerfacecolor="none", markeredgecolor="#000000",
+                  label="contested: the sources disagree")  # fmt: skip
+    _legend_below(axis)
+    where = {key: (x, y, text) for key, x, y, text in spans}
+    label_points(axis, [where[key] for key in labelled if key in where])
     return _svg(figure)
 
 
-def positions_figure(ensemble: Ensemble) -> str:
-    """The governments' median positions on each issue over time, one panel per issue."""
-    inputs = ensemble.inputs
-    median = np.median(ensemble.outputs.positions, axis=0)  # (T, S, I), NaN where no state
-    days = [dt.datetime(d.year, d.month, 1) for d in inputs.steps]
-    columns = 3
-    rows = -(-len(inputs.issues) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(9, 1.9 * rows), sharex=True, squeeze=False)
-    for n, issue in enumerate(inputs.issues):
-        axis = axes[n // columns, n % columns]
-        for s, state in enumerate(inputs.states):
-            line = median[:, s, n]
-            if not np.isnan(line).all():
-                axis.plot(days, line, color=COLOURS[s % len(COLOURS)], linewidth=1.1, label=state)
-        axis.set_title(issue, fontsize=8)
-        axis.set_ylim(-5, 105)
-    for extra in range(len(inputs.issues), rows * columns):
-        axes[extra // columns, extra % columns].axis("off")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=7, frameon=False)
-    figure.tight_layout(rect=(0, 0, 1, 0.95))
-    return _svg(figure)
+def state_colours(ensemble: Ensemble) -> list[tuple[str, str]]:
+    """Each state that holds a position at some step: its name and the colour its lines
+    take in the position panels."""
+    held = np.asarray(~np.isnan(ensemble.outputs.positions).all(axis=(0, 1, 3)))  # (S,)
+    scenario = ensemble.scenario
+    return [
+        (state_name(scenario, state), COLOURS[s % len(COLOURS)])
+        for s, state in enumerate(ensemble.inputs.states)
+        if held[s]
+    ]
 
 
-def outcomes_figure(ensemble: Ensemble) -> str:
-    """When each issue on a talks agenda settles, across runs (share of runs per year)."""
+def position_figure(ensemble: Ensemble, issue: int) -> tuple[str, list[list[str]]]:
+    """The governments' median positions (0-100) on one issue over time, and the groups of
+    states (by name) whose lines lie on each other all along. The widest line is drawn
+    first, so that a line on top of another leaves the one below showing at its edges."""
     inputs = ensemble.inputs
-    agenda = [issue for n, issue in enumerate(inputs.issues) if inputs.agenda[:, n].any()]
-    first, last = inputs.steps[0].year, inputs.steps[-1].year
-    figure, axes = plt.subplots(
-        len(agenda), 1, figsize=(9, 1.3 * len(agenda) + 0.4), sharex=True, squeeze=False
+    median = np.median(ensemble.outputs.positions[:, :, :, issue], axis=0)  # (T, S)
+    when = np.array([_year(day) for day in inputs.steps])
+    figure, axis = plt.subplots(figsize=(3.6, 1.9))
+    drawn: list[tuple[str, np.ndarray[Any, Any]]] = []
+    for s, state in enumerate(inputs.states):
+        line = median[:, s]
+        if np.isnan(line).all():
+            continue
+        axis.plot(when, line, color=COLOURS[s % len(COLOURS)], solid_capstyle="butt",
+                  linewidth=max(3.0 - 1.0 * len(drawn), 0.9))  # fmt: skip
+        drawn.append((state_name(ensemble.scenario, state), line))
+    axis.set_ylim(-6, 106)
+    axis.set_yticks([0, 50, 100])
+    axis.set_xlim(when[0], when[-1])
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    axis.spines["right"].set_visible(False)
+    return _svg(figure), _together(drawn)
+
+
+def _together(lines: Sequence[tuple[str, np.ndarray[Any, Any]]]) -> list[list[str]]:
+    """Groups of two or more names whose lines stay within a point of one another (or of
+    another of the group) wherever both are drawn."""
+    groups: list[list[str]] = []
+    for name, line in lines:
+        close = [
+            g for g in groups
+            if any(np.nanmax(np.abs(line - other)) < 1.0 for n, other in lines if n in g)
+        ]  # fmt: skip
+        merged = [name] + [n for g in close for n in g]
+        groups = [g for g in groups if g not in close] + [merged]
+    order = [name for name, _ in lines]
+    return [sorted(g, key=order.index) for g in groups if len(g) > 1]
+
+
+def distribution_figure(values: np.ndarray[Any, Any], years: tuple[int, int]) -> str:
+    """The share of runs per year in which something first happens (``values``: a year per
+    run, 0 where it never does)."""
+    first, last = years
+    figure, axis = plt.subplots(figsize=(3.6, 1.5))
+    counts = (
+        pd.Series(values[values > 0]).value_counts().reindex(range(first, last + 1), fill_value=0)
     )
-    for axis, issue in zip(axes[:, 0], agenda, strict=True):
-        years = settlement_years(ensemble, issue)
-        counts = (
-            pd.Series(years[years > 0]).value_counts().reindex(range(first, last + 1), fill_value=0)
-        )
-        axis.bar(counts.index, counts.to_numpy() / len(years), color=COLOURS[0], width=0.8)
-        never = float((years == 0).mean())
-        axis.set_title(f"{issue}: settled in {1 - never:.0%} of runs", fontsize=8, loc="left")
-        axis.set_ylabel("share")
+    axis.bar(counts.index + 0.5, counts.to_numpy() / len(values), color=COLOURS[0], width=0.8)
+    axis.set_ylabel("share of runs")
+    axis.set_ylim(0, max(0.05, float(counts.max() / len(values)) * 1.15))
+    axis.yaxis.set_major_locator(MaxNLocator(nbins=3))
+    axis.set_xlim(first, last + 1)
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    axis.spines["right"].set_visible(False)
     return _svg(figure)
 
 
