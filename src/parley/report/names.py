@@ -61,9 +61,9 @@ def outcome_name(scenario: Scenario, outcome: Outcome) -> str:
 
 def metric_name(scenario: Scenario, metric: str) -> str:
     """A counterfactual's metric (``paired_differences``) with names for its ids:
-    "mean relation with ussr, 1960s" gives "Mean relation index R with Soviet Union,
-    1960s", "border-eastern settled by the end" gives "The Eastern section of the border
-    settled by the end"."""
+    "mean relation with south, 2000s" gives "Mean relation index R with the Southern
+    Republic, 2000s" (the state's name from the scenario), and "river-border settled by
+    the end" gives the issue's name, then "settled by the end"."""
     if found := re.fullmatch(r"mean relation with (\S+), (.+)", metric):
         return f"Mean relation index R with {state_name(scenario, found[1])}, {found[2]}"
     if found := re.fullmatch(r"(\S+) settled by the end", metric):
