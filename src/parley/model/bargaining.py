@@ -67,9 +67,9 @@ challenge with utilities that differ by only 1e-10 to 1e-9, through their risk
 exponents, and a tolerance of 1e-9 would call such real differences ties.
 """
 
-CHUNK_PAIRS = 2**21
+CHUNK_PAIRS = 2**20
 """The most actor pairs (runs x actors x actors) that :func:`run_eu` works on at once,
-16 MiB for each n x n array of a round. More runs are taken in chunks, one after another,
+8 MiB for each n x n array of a round. More runs are taken in chunks, one after another,
 and a run's result does not depend on its chunk."""
 
 _BLOCK = 2**16
@@ -262,10 +262,12 @@ class _Grid(NamedTuple):
     upto: Index
 
 
-def _grid(actors: _Actors) -> _Grid:
-    runs, n = actors.x.shape
+def _grid(actors: _Actors, block: slice) -> _Grid:
+    """The grid of the runs ``block``."""
+    x, last = actors.x[block], actors.last[block]
+    runs, n = x.shape
     size = 16 << (n - 1).bit_length()  # a power of two, 16 to 32 cells per actor
-    doubled = 2 * actors.x
+    doubled = 2 * x
     origin = doubled[:, :1]
     span = doubled[:, -1:] - origin
     scale = np.where(span > 0, size / np.where(span > 0, span, 1.0), 0.0)
@@ -275,7 +277,7 @@ def _grid(actors: _Actors) -> _Grid:
     start = np.minimum(before, n - 1)  # the first actor in each cell that holds one
     held = counts > 0
     lowest = np.where(held, np.take_along_axis(doubled, start, axis=1), np.inf)
-    upto = np.take_along_axis(actors.last, start, axis=1) + 1  # past the lowest position
+    upto = np.take_along_axis(last, start, axis=1) + 1  # past the lowest position
     alone = ~held | (upto - before == counts)
     return _Grid(size, origin, scale, before, lowest, np.where(alone, upto, -1))
 
@@ -284,8 +286,9 @@ def _midpoint_ranks(
     actors: _Actors, grid: _Grid, runs: slice, total: Array, rank: Index, work: list[Array]
 ) -> None:
     """Into ``rank``: for each sum of two positions in ``total`` (a block of the runs
-    ``runs``, shaped (runs, targets, actors)), how many actors of its run lie strictly
-    left of the midpoint, exactly. ``work``: two float arrays shaped like ``total``.
+    ``runs``, shaped (runs, targets, actors), and ``grid`` theirs), how many actors of its
+    run lie strictly left of the midpoint, exactly. ``work``: two float arrays shaped like
+    ``total``.
 
     The grid cell of a sum (a monotone map, the same as the positions') gives the actors
     in lower cells and the one position a cell usually holds; where a cell holds several,
@@ -293,14 +296,14 @@ def _midpoint_ranks(
     """
     block = total.shape[0]
     scaled, lowest = work
-    np.subtract(total, grid.origin[runs][:, :, None], out=scaled)
-    scaled *= grid.scale[runs][:, :, None]
+    np.subtract(total, grid.origin[:, :, None], out=scaled)
+    scaled *= grid.scale[:, :, None]
     cell = scaled.astype(np.intp)  # sums lie between the doubled extremes, so on the grid
     if block > 1:
         cell += ((grid.size + 1) * np.arange(block))[:, None, None]
-    np.take(grid.lowest[runs].ravel(), cell, out=lowest, mode="clip")
-    np.take(grid.before[runs].ravel(), cell, out=rank, mode="clip")
-    upto = np.take(grid.upto[runs].ravel(), cell, mode="clip")
+    np.take(grid.lowest.ravel(), cell, out=lowest, mode="clip")
+    np.take(grid.before.ravel(), cell, out=rank, mode="clip")
+    upto = np.take(grid.upto.ravel(), cell, mode="clip")
     upto -= rank  # the actors at the cell's lowest position, or < 0
     upto *= lowest < total
     rank += upto
@@ -335,7 +338,6 @@ def _probabilities(actors: _Actors, rule: Rule) -> tuple[Array, Array, Array]:
     give them, exact to about ``1e-16 / gap`` (``gap``: the distance between the two).
     """
     runs, n = actors.x.shape
-    grid = _grid(actors)
     cum_w, cum_wx = actors.cum_w, actors.cum_wx
     weight = cum_w[:, -1:, None]
     w_upto, wx_upto = actors.upto(cum_w), actors.upto(cum_wx)  # at or left of each
@@ -344,7 +346,10 @@ def _probabilities(actors: _Actors, rule: Rule) -> tuple[Array, Array, Array]:
     spread, held = np.empty((runs, n)), np.empty((runs, n))
     blocks = _Blocks(runs, n)
     floats, ranks = blocks.floats(11), blocks.indices(1)
+    grid = _grid(actors, slice(0, 0))
     for block, targets in blocks:
+        if targets.start == 0:  # a new block of runs
+            grid = _grid(actors, block)
         x = actors.x[block]
         xi, xj = x[:, None, :], x[:, targets, None]
         size = xj.shape[:2]
