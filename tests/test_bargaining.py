@@ -538,3 +538,14 @@ def test_a_large_round_matches_plain_sums(monkeypatch: pytest.MonkeyPatch) -> No
     assert np.allclose(step.eu, eu, rtol=0, atol=1e-12)
     for j in range(n):
         assert step.positions[0, j] == pytest.approx(_plain_move(j, x[0], step.eu[0]), abs=1e-12)
+
+
+def test_win_probabilities_need_no_normalised_positions() -> None:
+    """Running sums of weight x position must grow along the sorted actors: a run with
+    negative positions is shifted first, which moves no vote."""
+    rng = np.random.default_rng(7)
+    x, w = rng.random((2, 30)) - [[0.7], [0.0]], rng.random((2, 30))
+    for run in range(2):
+        reference = ref_probabilities(list(x[run]), list(w[run]), "net")
+        assert np.allclose(win_probabilities(x, w)[run], reference, rtol=0, atol=1e-12)
+        assert median(x, w)[run] == ref_median(list(x[run]), list(w[run]))

@@ -186,12 +186,9 @@ def _sort(x: Array, w: Array) -> tuple[Index, _Actors]:
     end = np.ones(xs.shape, dtype=bool)  # the last one
     end[:, :-1] = new[:, 1:]
     last = np.minimum.accumulate(np.where(end, index, n)[:, ::-1], axis=1)[:, ::-1]
-    # Running sums of w x grow along the sorted actors only if no x is negative: a run with
-    # negative positions (never after normalisation) is shifted, which changes no vote.
-    shifted = xs - np.minimum(xs[:, :1], 0.0)
     zero = np.zeros((runs, 1))
     cum_w = np.concatenate([zero, np.cumsum(ws, axis=1)], axis=1)
-    cum_wx = np.concatenate([zero, np.cumsum(ws * shifted, axis=1)], axis=1)
+    cum_wx = np.concatenate([zero, np.cumsum(ws * xs, axis=1)], axis=1)
     return order, _Actors(xs, ws, first, last, cum_w, cum_wx)
 
 
@@ -311,8 +308,8 @@ def _midpoint_ranks(
     if len(crowded):
         run = crowded // (total.shape[1] * total.shape[2])
         pairs = (np.arange(block)[:, None] + 2j * actors.x[runs]).ravel()
-        found = np.searchsorted(pairs, run + 1j * total.ravel()[crowded])
-        rank.ravel()[crowded] = found - actors.x.shape[1] * run
+        found = np.searchsorted(pairs, run + 1j * total.flat[crowded])
+        rank.flat[crowded] = found - actors.x.shape[1] * run
 
 
 def win_probabilities(x: Array, w: Array, rule: Rule = "net") -> Array:
@@ -338,6 +335,12 @@ def _probabilities(actors: _Actors, rule: Rule) -> tuple[Array, Array, Array]:
     give them, exact to about ``1e-16 / gap`` (``gap``: the distance between the two).
     """
     runs, n = actors.x.shape
+    if (actors.x[:, 0] < 0).any():
+        # The running sums of w x below grow along the sorted actors only if no position is
+        # negative (never so after normalisation): shifting a run's positions moves no vote.
+        x = actors.x - np.minimum(actors.x[:, :1], 0.0)
+        moments = np.cumsum(actors.w * x, axis=1)
+        actors = actors._replace(x=x, cum_wx=np.concatenate([actors.cum_w[:, :1], moments], axis=1))
     cum_w, cum_wx = actors.cum_w, actors.cum_wx
     weight = cum_w[:, -1:, None]
     w_upto, wx_upto = actors.upto(cum_w), actors.upto(cum_wx)  # at or left of each
@@ -346,9 +349,8 @@ def _probabilities(actors: _Actors, rule: Rule) -> tuple[Array, Array, Array]:
     spread, held = np.empty((runs, n)), np.empty((runs, n))
     blocks = _Blocks(runs, n)
     floats, ranks = blocks.floats(11), blocks.indices(1)
-    grid = _grid(actors, slice(0, 0))
     for block, targets in blocks:
-        if targets.start == 0:  # a new block of runs
+        if targets.start == 0:  # a new block of runs: its grid
             grid = _grid(actors, block)
         x = actors.x[block]
         xi, xj = x[:, None, :], x[:, targets, None]
