@@ -138,17 +138,22 @@ class Forecast:
     seed: int
 
 
-# Measured: one EU round holds about twenty arrays of n x n floats per run and takes about
-# 0.6 s at 1,280 actors, growing as n^2.3; the estimate takes twice that time.
+# Measured (benchmarks/bench_bargaining.py, and run_eu under tracemalloc): one EU round of
+# one run takes about 0.07 s at 1,280 actors, 1.3 ms at 160, growing as n^2, plus about
+# 0.03 ms per run and round however small the problem; it holds about 25 bytes per actor
+# pair of the runs it works on at once (at most bargaining.CHUNK_PAIRS pairs), and some
+# 10 MiB of blocks. The estimate takes about twice that.
 _BASE_MEMORY = 300 * 2**20
-_ROUND_SECONDS_AT_1280 = 1.2
+_ROUND_SECONDS_AT_1280 = 0.15
 
 
 def eu_cost(actors: int, dimensions: int, rounds: int, runs: int) -> Cost:
     """The estimated memory and time of the expected utility model on a problem."""
-    round_memory = 20 * 8 * runs * actors**2
+    pairs = min(runs, max(1, bargaining.CHUNK_PAIRS // actors**2)) * actors**2
+    round_memory = 48 * pairs + 20 * 2**20  # runs are taken a chunk at a time
     kept = 8 * runs * dimensions * actors * (3 * rounds + 1)  # draws and trace
-    seconds = _ROUND_SECONDS_AT_1280 * (actors / 1280) ** 2.3 * runs * rounds * dimensions
+    per_run_round = _ROUND_SECONDS_AT_1280 * (actors / 1280) ** 2 + 6e-5
+    seconds = per_run_round * runs * rounds * dimensions
     return Cost(_BASE_MEMORY + round_memory + kept, seconds)
 
 
