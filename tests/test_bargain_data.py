@@ -237,6 +237,7 @@ def test_fixed_weights_combine_forecasts(parley_cli) -> None:
     data = json.loads(done.stdout)
     forecast = {m["model"]: m["forecast"]["position"] for m in data["models"]}
     assert data["combination"]["weights"] == {"compromise": 0.75, "median": 0.25}
+    assert data["combination"]["fitted"] is False
     expected = 0.75 * forecast["compromise"] + 0.25 * forecast["median"]
     assert forecast["combined"] == pytest.approx(expected, rel=1e-12)
     refused = parley_cli("bargain", EC, "--combine", "exchange=1", "--model", "median")

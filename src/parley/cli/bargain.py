@@ -313,6 +313,7 @@ def _show_bargain(
         if evaluation.weights is not None:
             data["combination"] = {
                 "weights": evaluation.weights,
+                "fitted": evaluation.fitted,
                 "train": list(evaluation.train),
             }
         if traced is not None:
@@ -352,7 +353,7 @@ def _show_bargain(
         )
     if evaluation.weights is not None:
         weights = ", ".join(f"{m} {w:.3f}" for m, w in evaluation.weights.items())
-        fitted = f", fitted on {len(evaluation.train)} dimensions" if evaluation.train else ""
+        fitted = f", fitted on {len(evaluation.train)} dimensions" if evaluation.fitted else ""
         console().print(f"combined: {weights}{fitted}", highlight=False)
     if scores is not None:
         shown = ([_round(value, 4) for value in row.values()] for row in scores)

@@ -200,9 +200,10 @@ def combine(
 class Evaluation:
     """The forecasts (with the combination's, if any) scored against known outcomes.
 
-    ``weights`` are the combination's (None without one); ``train`` the dimensions its
-    weights were fitted on, and ``test`` those scored (every dimension with a known
-    outcome when nothing was held out).
+    ``weights`` are the combination's (None without one), ``fitted`` whether they were
+    fitted; ``train`` is the training part (the dimensions weights are fitted on, held
+    out of the scores; empty unless ``train_fraction``), and ``test`` the dimensions
+    scored (every dimension with a known outcome when nothing was held out).
     """
 
     rows: tuple[dict[str, Any], ...]
@@ -210,6 +211,7 @@ class Evaluation:
     weights: dict[str, float] | None
     train: tuple[str, ...]
     test: tuple[str, ...]
+    fitted: bool = False
 
 
 def evaluate(
@@ -258,4 +260,4 @@ def evaluate(
         weights = dict(combination)
     everything = list(rows) + (combine(rows, weights) if weights else [])
     scores = [] if outcomes is None else score_outcomes(everything, {d: outcomes[d] for d in test})
-    return Evaluation(tuple(everything), scores, weights, train, test)
+    return Evaluation(tuple(everything), scores, weights, train, test, combination == "fit")
