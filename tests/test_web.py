@@ -67,6 +67,12 @@ def test_events_quote_their_sources_when_the_corpus_is_given(server: Server) -> 
     claims = httpx.get(f"{server.url}/api/record/claims", params={"issue": "border"}).json()
     assert claims
     assert all("border" in claim["issues"] for claim in claims)
+    for claim in claims:
+        for alternative in claim["alternatives"]:
+            assert alternative["citations"]
+            assert all(c["quote"] and c["name"] for c in alternative["citations"])
+    by_name = httpx.get(f"{server.url}/api/record/claims", params={"issue": "THE BOUNDARY"})
+    assert by_name.json() == claims
 
 
 def test_without_a_corpus_events_carry_citations_only(small_server: Server) -> None:

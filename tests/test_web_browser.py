@@ -285,7 +285,8 @@ def test_the_record_page_chooses_from_the_record_and_cites_its_sources(driver: D
     assert "|" not in page.locator("#events").inner_text()
     # The claims, each version with who holds it and where it is written.
     assert page.locator("#claims h3").count() >= 5
-    assert page.locator("#claims .citation .source").count() >= 10
+    assert page.locator("#claims figure.citation figcaption .source").count() >= 10
+    assert page.locator("#claims p.citation").count() == 0  # quoted, not located only
 
     # A period of the record fills the dates.
     driver.choose("#period", "The split and the clashes, 1960-1969")

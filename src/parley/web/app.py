@@ -262,7 +262,7 @@ def create_app(
         found = await replies.get(("events", start, end, actor, issue), build)
         return Response(found, media_type="application/json")
 
-    claims_all = views.claim_rows(record, api.query_claims(state.record))
+    claims_all = views.claim_rows(record, api.query_claims(state.record), state.texts)
 
     @app.get("/api/record/claims")
     async def claims(

@@ -94,13 +94,15 @@ def event_rows(
     return rows
 
 
-def claim_rows(record: RecordTables, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def claim_rows(
+    record: RecordTables, claims: list[dict[str, Any]], texts: dict[str, str]
+) -> list[dict[str, Any]]:
     """The record's claims, each alternative with its citations as events have them."""
     sources = {s.id: s for s in record.record.sources}
     for claim in claims:
         for alternative in claim["alternatives"]:
             spans = [(p["source"], p["start"], p["end"]) for p in alternative["passages"]]
-            alternative["citations"] = _citations(spans, sources, {})
+            alternative["citations"] = _citations(spans, sources, texts)
     return claims
 
 
