@@ -108,8 +108,9 @@ def test_faces_import_only_the_api() -> None:
 
 
 def test_no_code_outside_data_names_the_built_in_case() -> None:
-    """The core knows no case: the built-in one is data. (The web app's pages still carry
-    the built-in scenario's presets; they move into data with the views' work.)"""
+    """The core knows no case: the built-in one is data. (The web app names the built-in
+    scenario as the one a run request takes by default; its presets are the scenarios'
+    ``interventions``, in data.)"""
     words = re.compile(r"(?<![a-z])(sino|soviet|ussr|prc)(?![a-z])")  # not "prctl"
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import select
 import socket
 import subprocess
@@ -36,7 +37,7 @@ from schemathesis import GenerationMode
 from parley.record.dates import bounds
 from parley.web.budget import Busy, RunBudget
 from parley.web.guards import served_hosts
-from parley.web.validation import EDTF_QUERY
+from parley.web.validation import DATE_QUERY, EDTF_QUERY, query_date
 
 from .conftest import ROOT, Server, run_parley, start_server, stop_server
 
@@ -256,7 +257,7 @@ class _Sources(HTMLParser):
             self.inline_scripts += 1
 
 
-@pytest.mark.parametrize("path", ["/docs", "/", "/scenario", "/counterfactual"])
+@pytest.mark.parametrize("path", ["/docs", "/", "/timeline", "/scenario", "/counterfactual"])
 def test_pages_load_nothing_from_elsewhere_and_nothing_inline(server: Server, path: str) -> None:
     response = httpx.get(f"{server.url}{path}")
     assert response.status_code == 200
@@ -295,7 +296,12 @@ def test_the_schema_declares_the_live_limits(server: Server) -> None:
     events = schema["paths"]["/api/record/events"]["get"]["parameters"]
     by_name = {p["name"]: p for p in events}
     assert "pattern" in json.dumps(by_name["from"]["schema"])
-    assert "kosygin" in by_name["actor"]["schema"]["enum"]
+    for name, spellings in (("actor", ["kosygin", "Aleksey Kosygin", "ALEKSEY KOSYGIN"]),
+                            ("issue", ["border", "The boundary", "the BOUNDARY"])):  # fmt: skip
+        pattern = by_name[name]["schema"]["pattern"]
+        assert all(re.fullmatch(pattern, spelling) for spelling in spellings), name
+        assert not re.search(pattern, "nobody")
+        assert not re.search(pattern, f"{spellings[0]}x")
     assert "5 runs a request" in schema["info"]["description"]
 
 
@@ -343,13 +349,26 @@ def test_every_date_the_schema_allows_is_one_the_record_can_query(text: str) -> 
     assert first <= last
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(DATE_QUERY, fullmatch=True))
+def test_every_query_date_reads_as_edtf_the_record_can_query(text: str) -> None:
+    """The dates a query takes, a decade in words (1960s) among them, read as EDTF dates."""
+    edtf = query_date(text)
+    assert edtf is not None
+    assert re.fullmatch(EDTF_QUERY, edtf)
+    first, last = bounds(edtf)
+    assert first <= last
+    if text.endswith("s"):
+        assert (first.year, last.year) == (int(text[:4]), int(text[:4]) + 9)
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"from": "19XX-99"}, "query.from: '19XX-99' is not an EDTF date"),
-        ({"to": "1969-02-29"}, "query.to"),
-        ({"actor": "nobody"}, "query.actor: no actor 'nobody'"),
-        ({"issue": "nothing"}, "query.issue: no issue 'nothing'"),
+        ({"from": "19XX-99"}, "The date to start from, '19XX-99', is not a date parley can"),
+        ({"to": "1969-02-29"}, "The date to end at, '1969-02-29', is not"),
+        ({"actor": "nobody"}, "No actor called 'nobody' in the record."),
+        ({"issue": "nothing"}, "No issue called 'nothing' in the record."),
     ],
 )
 def test_a_bad_record_query_gets_a_422(server: Server, query: dict[str, str], message: str) -> None:
@@ -383,9 +402,9 @@ def test_schemathesis_finds_nothing_with_every_check(server: Server) -> None:
     schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json", config=config)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {f"{o.method.upper()} {o.path}" for o in operations} == {
-        "GET /api/health", "GET /api/scenarios", "GET /api/record/events",
-        "GET /api/record/claims", "POST /api/runs", "POST /api/compare",
-        "POST /api/counterfactual",
+        "GET /api/health", "GET /api/scenarios", "GET /api/record/choices",
+        "GET /api/record/events", "GET /api/record/claims", "POST /api/runs",
+        "POST /api/compare", "POST /api/counterfactual",
     }  # fmt: skip
     for operation in operations:
         modes = [GenerationMode.POSITIVE]
@@ -421,7 +440,7 @@ def test_schemathesis_coverage_phase_finds_nothing_with_every_check(
         capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert "7 passed" in done.stdout, done.stdout[-3000:]
+    assert "8 passed" in done.stdout, done.stdout[-3000:]
 
 
 # A burst of every kind of request, from a process of its own: it prints one record per

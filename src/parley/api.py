@@ -136,6 +136,7 @@ __all__ = [
     "evaluate",
     "forecast",
     "frame_records",
+    "index_lines",
     "json_ready",
     "list_scenarios",
     "load_record",
@@ -575,8 +576,10 @@ def counterfactual(
     chunk: int | None = None,
     execution: Execution | None = None,
 ) -> dict[str, Any]:
-    """The scenario with and without ``overrides``, on paired seeds, and the differences."""
-    from parley.experiments.counterfactual import paired_differences
+    """The scenario with and without ``overrides``, on paired seeds, and the differences;
+    ``no_change`` is None, or, when no measure moved in any run, a sentence saying so and
+    why."""
+    from parley.experiments.counterfactual import no_change, paired_differences
     from parley.experiments.summary import summarize
 
     if not overrides:
@@ -591,9 +594,18 @@ def counterfactual(
         "seed": seed,
         "interventions": list(overrides),
         "differences": paired_differences(base, changed),
+        "no_change": no_change(base, changed, overrides),
         "baseline": summarize(base),
         "intervention": summarize(changed),
     }
+
+
+def index_lines(ensemble: Ensemble) -> dict[str, Any]:
+    """The yearly lines of a chart of the index, on one scale: the model's median and 5-95%
+    of runs, the record's index, and the persistence and trend baselines, per year."""
+    from parley.scoring.lines import index_lines as lines
+
+    return lines(ensemble, scenario_record(ensemble.scenario))
 
 
 def parameters() -> pd.DataFrame:

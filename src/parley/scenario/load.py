@@ -259,6 +259,38 @@ def _cross_reference(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
         yield from _check_shock(
             i, shock, s, issues, states, set(actors) | born, leaders, talks, events
         )
+    yield from _check_interventions(s)
+
+
+_MISSING = object()
+
+
+def _check_interventions(s: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    """Each intervention's overrides name fields the scenario has (a parameter by its
+    name), as ``--set`` would find them; a value is checked when the override is applied."""
+    data = s.model_dump(mode="json", exclude={"interventions"})
+    seen: set[str] = set()
+    for i, intervention in enumerate(s.interventions):
+        if intervention.id in seen:
+            yield ("interventions", i, "id"), f"duplicate id {intervention.id!r}"
+        seen.add(intervention.id)
+        for j, override in enumerate(intervention.set):
+            steps = override.partition("=")[0].split(".")
+            node: Any = data
+            for depth, step in enumerate(steps):
+                if isinstance(node, list):
+                    node = next((e for e in node if isinstance(e, dict) and e.get("id") == step),
+                                _MISSING)  # fmt: skip
+                elif isinstance(node, dict) and step in node:
+                    node = node[step]
+                elif steps[:depth] == ["parameters"] and step in SPECS:
+                    node = SPECS[step].default
+                else:
+                    node = _MISSING
+                if node is _MISSING:
+                    where = ".".join(steps[: depth + 1])
+                    yield ("interventions", i, "set", j), f"the scenario has no {where!r}"
+                    break
 
 
 def _precondition_cycles(s: Scenario) -> Iterator[tuple[int, list[str]]]:

@@ -10,13 +10,23 @@ saliences, capabilities, leaders and their hold on power, talks formats, actors 
 succession). There is no field through which a scenario could set the relation index, a
 clash, an agreement, the opening or suspension of talks or any other outcome, and unknown
 fields are refused.
+
+A scenario may also name the counterfactuals it invites (``interventions``): overrides
+under a name, which the web app offers one click away.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from parley.record.schema import EdtfDate, Identifier, Text
 from parley.scenario.parameters import SPECS
@@ -27,6 +37,7 @@ __all__ = [
     "CapabilityShock",
     "CapabilityStep",
     "ConsolidationShock",
+    "Intervention",
     "IssueSpec",
     "LeaderShock",
     "LeaderSpec",
@@ -52,6 +63,9 @@ def _known_parameter(name: str) -> str:
 
 
 ParameterName = Annotated[str, AfterValidator(_known_parameter)]
+
+OVERRIDE = r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*=[ -~]*$"
+"""``PATH=VALUE``, in printable ASCII: the form of an override (``--set``)."""
 
 
 class _Frozen(BaseModel):
@@ -305,6 +319,19 @@ class Scoring(_Frozen):
         return self
 
 
+class Intervention(_Frozen):
+    """A counterfactual the scenario invites: overrides as ``parley counterfactual --set``
+    takes them, under a name a reader understands. The web app offers each one click away."""
+
+    id: Identifier
+    name: Text = Field(description="What it asks, e.g. 'Mao's 1964 remarks never happen'.")
+    set: Annotated[
+        tuple[Annotated[str, StringConstraints(pattern=OVERRIDE, max_length=200)], ...],
+        Field(min_length=1, max_length=20, description="PATH=VALUE overrides, as --set."),
+    ]
+    note: str | None = None
+
+
 class Scenario(_Frozen):
     """A whole scenario. See ``parley scenario schema`` for the JSON Schema."""
 
@@ -334,6 +361,10 @@ class Scenario(_Frozen):
     talks: tuple[TalksSpec, ...] = ()
     shocks: tuple[Shock, ...] = ()
     scoring: Scoring = Field(default_factory=Scoring)
+    interventions: tuple[Intervention, ...] = Field(
+        default=(),
+        description="Counterfactuals the scenario invites, each a named set of overrides.",
+    )
     parameters: dict[ParameterName, Annotated[float, Field(allow_inf_nan=False)]] = Field(
         default_factory=dict,
         description="The parameters this scenario changes, by name; every other takes its "

@@ -25,16 +25,22 @@ _LIMITS = (
 )
 
 
+_LONG = 100
+"""A pattern longer than this is named, not shown: the meaning says what it allows."""
+
+
 def render(schema: dict[str, Any]) -> str:
     """The page for an OpenAPI schema."""
     info = schema.get("info", {})
     title = escape(f"{info.get('title', 'API')} {info.get('version', '')}".strip())
     parts = [
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<link rel="icon" href="/static/favicon.svg"><title>{title}: the API</title>',
         '<link rel="stylesheet" href="/static/style.css"></head><body>',
-        '<nav><a href="/">The record</a><a href="/scenario">Run a scenario</a>'
-        '<a href="/counterfactual">What if?</a><a class="here" href="/docs">The API</a></nav>',
+        '<nav><a href="/">The record</a><a href="/timeline">Timeline</a>'
+        '<a href="/scenario">Run a scenario</a><a href="/counterfactual">What if?</a>'
+        '<a class="here" href="/docs">The API</a></nav>',
         f"<h1>{title}: the API</h1>",
         _text(info.get("description", "")),
         '<p>The machine-readable description: <a href="/openapi.json">/openapi.json</a>.</p>',
@@ -100,8 +106,9 @@ def _operation(
             f"<h3>Request body (JSON)</h3><p>An object.{closed}</p>" + _table(rows, components)
         )
     answers = [
-        f"<tr><td>{escape(str(status))}</td><td>{escape(answer.get('description', ''))}</td>"
-        f"<td>{_answer_type(answer, components)}</td></tr>"
+        f'<tr><td data-label="status">{escape(str(status))}</td>'
+        f'<td data-label="meaning">{escape(answer.get("description", ""))}</td>'
+        f'<td data-label="JSON">{_answer_type(answer, components)}</td></tr>'
         for status, answer in operation.get("responses", {}).items()
     ]
     parts.append(
@@ -115,9 +122,12 @@ def _table(
     rows: list[tuple[str, str, bool, dict[str, Any], str]], components: dict[str, Any]
 ) -> str:
     body = "".join(
-        f"<tr><td><code>{escape(name)}</code></td><td>{escape(where)}</td>"
-        f"<td>{'yes' if required else 'no'}</td><td>{_type(schema, components)}</td>"
-        f"<td>{_limits(schema, components)}</td><td>{escape(description)}</td></tr>"
+        f'<tr><td data-label="name"><code>{escape(name)}</code></td>'
+        f'<td data-label="in">{escape(where)}</td>'
+        f'<td data-label="required">{"yes" if required else "no"}</td>'
+        f'<td data-label="type">{_type(schema, components)}</td>'
+        f'<td data-label="limits">{_limits(schema, components)}</td>'
+        f'<td data-label="meaning">{escape(description)}</td></tr>'
         for name, where, required, schema, description in rows
     )
     head = "".join(f"<th>{h}</th>" for h in ("name", "in", "required", "type", "limits", "meaning"))
@@ -150,7 +160,13 @@ def _type(schema: dict[str, Any], components: dict[str, Any]) -> str:
 
 def _limits(schema: dict[str, Any], components: dict[str, Any]) -> str:
     shape = _resolve(schema, components)
-    found = [text.format(escape(_number(shape[key]))) for key, text in _LIMITS if key in shape]
+    found = [
+        text.format(escape(_number(shape[key])))
+        if key != "pattern" or len(shape[key]) <= _LONG
+        else f"matching a pattern of {len(shape[key]):,} characters (in /openapi.json)"
+        for key, text in _LIMITS
+        if key in shape
+    ]
     if shape.get("type") == "array" and "items" in shape:
         items = _limits(shape["items"], components)
         if items:

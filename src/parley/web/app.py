@@ -1,5 +1,8 @@
-"""The web app: a JSON API, three pages and the API's documentation, served by uvicorn
-(``parley serve``).
+"""The web app: a JSON API, four pages and the API's documentation, served by uvicorn
+(``parley serve``). The pages: the record (``/``: events chosen by period, actor and issue,
+with their citations, and the claims the sources dispute), the timeline (``/timeline``:
+the events one at a time), a scenario's runs against the record (``/scenario``) and the
+counterfactual (``/counterfactual``).
 
 The API calls the same functions as the command line. Its limits (:class:`Limits`, with
 their defaults; ``parley serve`` sets each):
@@ -54,12 +57,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parley import api
 from parley.api import ParleyError
-from parley.web import apidocs, memory
+from parley.web import apidocs, memory, views
 from parley.web.budget import Busy, RunBudget
 from parley.web.guards import AnswerErrors, BoundBody, CheckHost, InFlight, SecurityHeaders
 from parley.web.limits import ENSEMBLES, Limits
 from parley.web.replies import Replies
-from parley.web.validation import EDTF_HELP, EDTF_QUERY, first_problem, one_of, run_requests
+from parley.web.validation import (
+    DATE_QUERY,
+    EDTF_HELP,
+    Named,
+    first_problem,
+    query_date,
+    run_requests,
+)
 
 if TYPE_CHECKING:
     from parley.api import RecordTables, Scenario
@@ -191,90 +201,82 @@ def create_app(
         return Health(status="ok")
 
     listed = _json(
-        [
-            {
-                "name": s.name,
-                "title": s.title,
-                "period": f"{s.start} to {s.end}, by {s.step}",
-                "shocks": [
-                    {
-                        "id": k.id,
-                        "kind": k.kind,
-                        "date": str(k.date),
-                        "event": k.event,
-                        "note": k.note,
-                    }
-                    for k in s.shocks
-                ],
-                "parameters": dict(s.parameters),
-            }
-            for s in state.scenarios.values()
-        ]
+        [views.scenario_listing(s, api.scenario_record(s)) for s in state.scenarios.values()]
     )
 
     @app.get("/api/scenarios", response_model=list[dict[str, Any]])
     async def scenarios() -> Response:
-        """The scenarios this server runs, with their shocks (which a counterfactual can
-        switch off) and parameters."""
+        """The scenarios this server runs: each one's period in words, its issues and states
+        by name, its shocks (which a counterfactual can switch off) with the record events
+        they stand for, the interventions it invites (``set`` overrides under a name), the
+        model's documented parameters with its values and their ranges, and its outcomes."""
         return Response(listed, media_type="application/json")
 
-    actors = one_of(record.actors["id"], "actor")
-    issues = one_of(record.issues["id"], "issue")
-    actor_ids = sorted(record.actors["id"])
-    issue_ids = sorted(record.issues["id"])
+    actors = Named("actor", dict(zip(record.actors["id"], record.actors["name"], strict=True)))
+    issues = Named("issue", dict(zip(record.issues["id"], record.issues["name"], strict=True)))
+    choices = _json(views.record_choices(record))
+
+    @app.get("/api/record/choices", response_model=dict[str, Any])
+    async def record_choices() -> Response:
+        """What a query of the record chooses from: its actors and issues (id, name), its
+        named periods and its decades (as ``from`` and ``to`` take them), and its sources."""
+        return Response(choices, media_type="application/json")
+
+    date_query = {"pattern": DATE_QUERY, "description": EDTF_HELP}
 
     @app.get("/api/record/events", response_model=list[dict[str, Any]])
     async def events(
-        start: Annotated[
-            str | None, Query(alias="from", pattern=EDTF_QUERY, description=EDTF_HELP)
-        ] = None,
-        end: Annotated[
-            str | None, Query(alias="to", pattern=EDTF_QUERY, description=EDTF_HELP)
-        ] = None,
+        start: Annotated[str | None, Query(alias="from", **date_query)] = None,
+        end: Annotated[str | None, Query(alias="to", **date_query)] = None,
         actor: Annotated[
             str | None,
             Query(
-                description="An actor's id; a state's also finds its leaders' acts.",
-                json_schema_extra={"enum": actor_ids},
+                description="An actor, by id or name in any case (kosygin, Aleksey Kosygin, "
+                "KOSYGIN); a state's also finds its leaders' acts. /api/record/choices lists "
+                "them.",
+                json_schema_extra={"pattern": actors.pattern},
             ),
-            AfterValidator(actors),
+            AfterValidator(actors.check),
         ] = None,
         issue: Annotated[
             str | None,
             Query(
-                description="An issue's id; it also finds the issues within it.",
-                json_schema_extra={"enum": issue_ids},
+                description="An issue, by id or name in any case; it also finds the issues "
+                "within it. /api/record/choices lists them.",
+                json_schema_extra={"pattern": issues.pattern},
             ),
-            AfterValidator(issues),
+            AfterValidator(issues.check),
         ] = None,
     ) -> Response:
-        """Events overlapping [from, to], by actor and issue, each with its date in words
-        (``when``) and, when the server was started with a corpus, the quoted text of each
-        passage (``quotes``)."""
+        """Events overlapping [from, to], by actor and issue. Each has its date in words
+        (``when``), the names of its actors and issues, the question of its contested claim,
+        and its ``citations``: the source's name and title and the span of each passage,
+        with the quoted words (and ``quotes``, one per passage) when the server was started
+        with a corpus (null otherwise)."""
+        start, end = query_date(start), query_date(end)
 
         def build() -> bytes:
-            rows = api.frame_records(api.query_events(state.record, start, end, actor, issue))
-            for row in rows:
-                row["when"] = api.describe_date(row["date"])
-                row["quotes"] = (
-                    [_quote(state.texts, key) for key in row["passages"]] if state.texts else None
-                )
-            return _json(rows)
+            found = api.query_events(state.record, start, end, actor, issue)
+            return _json(views.event_rows(state.record, api.frame_records(found), state.texts))
 
         found = await replies.get(("events", start, end, actor, issue), build)
         return Response(found, media_type="application/json")
 
-    claims_all = api.query_claims(state.record)
+    claims_all = views.claim_rows(record, api.query_claims(state.record), state.texts)
 
     @app.get("/api/record/claims")
     async def claims(
         issue: Annotated[
             str | None,
-            Query(description="An issue's id.", json_schema_extra={"enum": issue_ids}),
-            AfterValidator(issues),
+            Query(
+                description="An issue, by id or name in any case.",
+                json_schema_extra={"pattern": issues.pattern},
+            ),
+            AfterValidator(issues.check),
         ] = None,
     ) -> list[dict[str, Any]]:
-        """Contested claims, each with its alternatives and who holds them."""
+        """Contested claims, each with its alternatives, who holds them, and their
+        citations."""
         return [c for c in claims_all if issue is None or issue in c.get("issues", [])]
 
     RunRequest, CounterfactualRequest = run_requests(limits, sorted(state.scenarios))
@@ -294,20 +296,27 @@ def create_app(
     @app.post("/api/compare")
     async def compare(request: RunRequest) -> dict[str, Any]:  # type: ignore[valid-type]
         """The run summary, and its scores against the record beside the naive baselines
-        and the placebo, as ``parley compare --format json`` (three ensembles of ``runs``)."""
+        and the placebo, as ``parley compare --format json`` (three ensembles of ``runs``);
+        and the ``lines`` of a chart of the yearly index: per year, the model's median and
+        5-95% of runs, the record's index and the persistence and trend baselines."""
         asked = _Asked.of(request)
         scenario = state.scenarios[asked.scenario]
 
         def work() -> dict[str, Any]:
             ensemble = api.run(scenario, asked.runs, asked.seed, asked.set)
-            return {"summary": api.run_summary(ensemble), "scores": api.compare(ensemble)}
+            return {
+                "summary": api.run_summary(ensemble),
+                "scores": api.compare(ensemble),
+                "lines": api.index_lines(ensemble),
+            }
 
         result: dict[str, Any] = await within_budget("compare", asked.runs, work)
         return result
 
     @app.post("/api/counterfactual")
     async def counterfactual(request: CounterfactualRequest) -> dict[str, Any]:  # type: ignore[valid-type]
-        """Baseline and intervention on paired seeds: the differences, and both summaries."""
+        """Baseline and intervention on paired seeds: the differences, and both summaries;
+        ``no_change``, when no measure moved in any run, says so and why."""
         asked = _Asked.of(request)
         scenario = state.scenarios[asked.scenario]
 
@@ -318,7 +327,8 @@ def create_app(
         return result
 
     pages = files("parley.web").joinpath("pages")
-    for route, page in (("/", "record.html"), ("/scenario", "scenario.html"),
+    for route, page in (("/", "record.html"), ("/timeline", "timeline.html"),
+                        ("/scenario", "scenario.html"),
                         ("/counterfactual", "counterfactual.html")):  # fmt: skip
         text = pages.joinpath(page).read_text(encoding="utf-8")
         app.add_api_route(route, _page(text), include_in_schema=False, methods=["GET"])
@@ -371,12 +381,6 @@ def _json(data: Any) -> bytes:
     return json.dumps(
         api.json_ready(data), ensure_ascii=False, allow_nan=False, separators=(",", ":")
     ).encode()
-
-
-def _quote(texts: dict[str, str], key: str) -> str:
-    source, _, span = key.partition("[")
-    start, _, end = span.rstrip("]").partition(":")
-    return texts[source][int(start) : int(end)]
 
 
 def _version() -> str:

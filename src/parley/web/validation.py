@@ -1,21 +1,36 @@
 """What a request to the web app may hold, as its OpenAPI schema declares it.
 
-The patterns of EDTF query dates and of overrides, the run requests' bodies (built per app,
-with its run cap and scenario names in the schema, and strict: ``"100"`` is not a number
-of runs, nor ``false`` a seed), and pydantic's complaints as one line.
+The patterns of query dates (EDTF, or a decade in words) and of overrides; the record's
+actors and issues, by id or by name in any case (refused in plain words otherwise); the
+run requests' bodies (built per app, with its run cap and scenario names in the schema, and
+strict: ``"100"`` is not a number of runs, nor ``false`` a seed); and pydantic's
+complaints as one line.
 
 This module leaves out ``from __future__ import annotations`` on purpose: pydantic reads
 the annotations of the request models, which name values that the app builds.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from parley.web.limits import Limits
 
-__all__ = ["EDTF_HELP", "EDTF_QUERY", "OVERRIDE", "first_problem", "one_of", "run_requests"]
+__all__ = [
+    "DATE_QUERY",
+    "EDTF_HELP",
+    "EDTF_QUERY",
+    "OVERRIDE",
+    "Named",
+    "first_problem",
+    "one_of",
+    "query_date",
+    "run_requests",
+]
 
 _YEAR = r"[12][0-9]{3}"
 _LEAP_YEAR = r"[12][0-9](?:0[48]|[2468][048]|[13579][26])|1[26]00|2[048]00"
@@ -37,10 +52,14 @@ OVERRIDE = r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*=[ -~]*$"
 the schema allows stays well within the body limit); what it may change is checked
 against the scenario (see ``_OVERRIDES``)."""
 
+DATE_QUERY = rf"^(?:(?:{_POINT})[~?%]?|{_YEAR}-2[1-4]|[12][0-9]{{2}}0s)$"
+"""What a query bound may be: an EDTF date as :data:`EDTF_QUERY` allows, or a decade in
+words (``1960s``), which :func:`query_date` turns into EDTF (``196X``)."""
+
 EDTF_HELP = (
-    "An EDTF date: a year (1969), a month (1969-03), a day (1969-03-02), a decade (196X), "
-    "a century (19XX), each perhaps qualified (~ ? %), or a season (1964-22 is the summer "
-    "of 1964). Years run from 1000 to 2999."
+    "A year (1969), a decade (1960s or 196X), a month (1969-03) or a day (1969-03-02); "
+    "also any EDTF date: a century (19XX), a date qualified with ~ ? or %, or a season "
+    "(1964-22 is the summer of 1964). Years run from 1000 to 2999."
 )
 _OVERRIDES = (
     "Overrides of the scenario's inputs, each PATH=VALUE, as ``parley run --set``. PATH walks "
@@ -51,6 +70,66 @@ _OVERRIDES = (
     "checked as a scenario file is: a path it does not have, or a value it refuses, gets "
     "a 422 naming them."
 )
+
+
+def query_date(text: str | None) -> str | None:
+    """A query bound as EDTF: a decade in words (``1960s``) as ``196X``; others unchanged."""
+    if text is not None and text.endswith("s"):
+        return text[:3] + "X"
+    return text
+
+
+@dataclass(frozen=True)
+class Named:
+    """The entries of the record a query parameter may name (actors, or issues): by id or by
+    name, in any case. ``pattern`` declares exactly those spellings in the OpenAPI schema,
+    portably (``[Kk][Oo]...`` rather than a flag), and :meth:`check` answers the id, or
+    refuses in plain words."""
+
+    what: str
+    names: Mapping[str, str]  # id -> name
+
+    @property
+    def pattern(self) -> str:
+        spellings = sorted({s for pair in self.names.items() for s in pair}, key=str.casefold)
+        return "^(?:" + "|".join(_any_case(s) for s in spellings) + ")$"
+
+    def check(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        found = self._index.get(value.strip().casefold())
+        if found is not None:
+            return found
+        names = sorted(self.names.values(), key=str.casefold)
+        close = get_close_matches(value.casefold(), [n.casefold() for n in names], n=1)
+        hint = ""
+        if close:
+            hint = f" Did you mean {next(n for n in names if n.casefold() == close[0])}?"
+        raise PydanticCustomError(
+            "plain",
+            "No {what} called {value} in the record.{hint} Choose one of: {names}.",
+            {"what": self.what, "value": repr(value), "hint": hint, "names": ", ".join(names)},
+        )
+
+    @property
+    def _index(self) -> dict[str, str]:
+        index = {name.casefold(): key for key, name in self.names.items()}
+        index.update({key.casefold(): key for key in self.names})
+        return index
+
+
+def _any_case(text: str) -> str:
+    """A regular expression that matches ``text`` in any case, in the syntax common to
+    JSON Schema (ECMA 262), Python and Rust."""
+    parts = []
+    for char in text:
+        if char.lower() != char.upper():
+            parts.append(f"[{char.lower()}{char.upper()}]")
+        elif char in r"\^$.|?*+()[]{}":
+            parts.append("\\" + char)
+        else:
+            parts.append(char)
+    return "".join(parts)
 
 
 def one_of(choices: Iterable[str], what: str) -> Callable[[str | None], str | None]:
@@ -98,6 +177,14 @@ def run_requests(limits: Limits, names: list[str]) -> tuple[type[BaseModel], typ
     return RunRequest, CounterfactualRequest
 
 
+_DATES = {
+    "from": "The date to start from",
+    "to": "The date to end at",
+}
+_DATE_FORMS = (
+    "write a year (1969), a decade (1960s or 196X), a month (1969-03) or a day (1969-03-02)"
+)
+
 _FORMS = {
     "from": "an EDTF date such as 1969, 1969-03 or 196X",
     "to": "an EDTF date such as 1969, 1969-03 or 196X",
@@ -113,6 +200,12 @@ def first_problem(errors: Sequence[Any]) -> str:
     loc = [str(part) for part in first.get("loc", ())]
     where = ".".join(loc)
     kind = first.get("type")
+    if kind == "plain":  # already in plain words, naming what it is about
+        return str(first.get("msg", "invalid"))
+    if kind == "string_pattern_mismatch" and loc[:1] == ["query"] and loc[-1] in _DATES:
+        given = repr(first.get("input"))
+        given = given if len(given) <= 60 else given[:57] + "..."
+        return f"{_DATES[loc[-1]]}, {given}, is not a date parley can read: {_DATE_FORMS}."
     if kind == "json_invalid":
         return f"body: not JSON ({first.get('ctx', {}).get('error', 'invalid')})"
     form = next((_FORMS[part] for part in reversed(loc) if part in _FORMS), None)

@@ -1,7 +1,8 @@
 // parley's own small chart and page helpers: no library, no network beyond this server.
 "use strict";
 
-const COLOURS = ["#1f5f8b", "#b8452f", "#3d7a3d", "#8a5a9e", "#b0892a"];
+const COLOURS = ["#1f5f8b", "#b8452f", "#3d7a3d", "#8a5a9e", "#b0892a", "#2f8b87", "#7a4a2a",
+                 "#5a5a5a"];
 const SVG = "http://www.w3.org/2000/svg";
 
 function element(name, attributes, parent) {
@@ -9,61 +10,6 @@ function element(name, attributes, parent) {
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
   if (parent) parent.appendChild(node);
   return node;
-}
-
-// series: [{label, rows: [{year, median, p05, p95}]}]; draws bands and medians of R.
-function drawRelation(svg, series) {
-  svg.replaceChildren();
-  const width = 900, height = 320, left = 48, right = 12, top = 14, bottom = 34;
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  const years = series.flatMap((s) => s.rows.map((r) => r.year));
-  const lo = Math.min(...years), hi = Math.max(...years);
-  const x = (year) => left + ((year - lo) / Math.max(1, hi - lo)) * (width - left - right);
-  const y = (value) => top + ((10 - value) / 20) * (height - top - bottom);
-  for (const tick of [-10, -5, 0, 5, 10]) {
-    element("line", {x1: left, x2: width - right, y1: y(tick), y2: y(tick),
-                     stroke: tick === 0 ? "#999" : "#eee"}, svg);
-    element("text", {x: left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11}, svg)
-      .textContent = tick;
-  }
-  const step = Math.max(1, Math.round((hi - lo) / 10));
-  for (let year = lo; year <= hi; year += step) {
-    element("text", {x: x(year), y: height - 12, "text-anchor": "middle", "font-size": 11}, svg)
-      .textContent = year;
-  }
-  series.forEach((s, n) => {
-    const colour = COLOURS[n % COLOURS.length];
-    const upper = s.rows.map((r) => `${x(r.year)},${y(r.p95)}`);
-    const lower = s.rows.slice().reverse().map((r) => `${x(r.year)},${y(r.p05)}`);
-    element("polygon", {points: upper.concat(lower).join(" "), fill: colour, "fill-opacity": 0.18,
-                        class: "band"}, svg);
-    element("polyline", {points: s.rows.map((r) => `${x(r.year)},${y(r.median)}`).join(" "),
-                         fill: "none", stroke: colour, "stroke-width": 2, class: "median",
-                         "data-label": s.label}, svg);
-    element("text", {x: left + 8, y: top + 14 + 15 * n, fill: colour, "font-size": 12}, svg)
-      .textContent = `${s.label} (median, 5-95%)`;
-  });
-  svg.dataset.series = String(series.length);
-  svg.dataset.state = "ready";
-}
-
-// A summary's relation rows, one series per counterpart.
-function relationSeries(summary, label) {
-  const byCounterpart = new Map();
-  for (const row of summary.relation) {
-    if (!byCounterpart.has(row.counterpart)) byCounterpart.set(row.counterpart, []);
-    byCounterpart.get(row.counterpart).push(row);
-  }
-  const many = byCounterpart.size > 1;
-  return [...byCounterpart].map(([who, rows]) => ({label: many ? `${label}: ${who}` : label, rows}));
-}
-
-function table(container, rows, columns) {
-  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
-  const body = rows.map((row) => "<tr>" + columns.map((c) =>
-    `<td>${escapeHtml(row[c] === null || row[c] === undefined ? "" : String(row[c]))}</td>`)
-    .join("") + "</tr>").join("");
-  container.innerHTML = `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function escapeHtml(text) {
@@ -79,7 +25,28 @@ async function api(path, body) {
   return data;
 }
 
-// Fills a <select> with the server's scenarios, sino-soviet chosen; returns them.
+function showError(container, error) {
+  container.innerHTML = `<span class="error">${escapeHtml(error.message)}</span>`;
+}
+
+// A table of rows (objects) by columns; each cell carries its column's name, which narrow
+// screens show beside the value (a row becomes a card; short values sit beside their
+// column's name). A column may be {name, html}: its cells are HTML the caller has escaped.
+function table(container, rows, columns) {
+  const specs = columns.map((c) => typeof c === "string" ? {name: c} : c);
+  const head = specs.map((c) => `<th scope="col">${escapeHtml(c.name)}</th>`).join("");
+  const body = rows.map((row) => "<tr>" + specs.map((c) => {
+    const value = row[c.name];
+    const text = c.html ? (value ?? "") : escapeHtml(value === null || value === undefined
+      ? "" : String(value));
+    return `<td data-label="${escapeHtml(c.name)}"><div>${text}</div></td>`;
+  }).join("") + "</tr>").join("");
+  const kind = specs.some((c) => c.html) ? "long" : "compact";
+  container.innerHTML =
+    `<table class="${kind}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+// Fills a <select> with the server's scenarios, sino-soviet chosen if served; returns them.
 async function loadScenarios(select) {
   const scenarios = await api("/api/scenarios");
   select.innerHTML = scenarios.map((s) =>
@@ -88,60 +55,198 @@ async function loadScenarios(select) {
   return scenarios;
 }
 
-function agreementRows(summary) {
-  return summary.agreements.map((a) => ({issue: a.issue,
-    "settled": `${Math.round(100 * a.probability)}%`, "most likely": a.most_likely_year ?? ""}));
+// A legend below a chart, in the page's flow, so that it never covers the data: each item a
+// small drawing of its mark (a band, a line, a dashed line, a dot) and its words.
+function legend(container, items) {
+  container.replaceChildren();
+  container.classList.add("legend");
+  for (const item of items) {
+    const entry = document.createElement("span");
+    entry.className = "legend-item";
+    const mark = element("svg", {width: 28, height: 12, "aria-hidden": "true"}, entry);
+    if (item.mark === "band") {
+      element("rect", {x: 0, y: 1, width: 28, height: 10, fill: item.colour, "fill-opacity": 0.2},
+              mark);
+      element("line", {x1: 0, x2: 28, y1: 6, y2: 6, stroke: item.colour, "stroke-width": 2}, mark);
+    } else if (item.mark === "dot") {
+      element("circle", {cx: 14, cy: 6, r: 4, fill: item.colour}, mark);
+    } else if (item.mark === "ring") {
+      element("circle", {cx: 14, cy: 6, r: 5, fill: "none", stroke: item.colour}, mark);
+    } else {
+      element("line", {x1: 0, x2: 28, y1: 6, y2: 6, stroke: item.colour, "stroke-width": 2,
+                       "stroke-dasharray": item.dash || "none"}, mark);
+    }
+    entry.append(" " + item.label);
+    container.appendChild(entry);
+  }
 }
 
-// events: the API's events; each at its Goldstein value, a bar over its range of dates,
-// a ring where the sources dispute its account.
-function drawTimeline(svg, events) {
-  svg.replaceChildren();
-  const width = 900, height = 260, left = 48, right = 12, top = 12, bottom = 30;
+// A step of 1, 2 or 5 times a power of ten, near `raw`.
+function niceStep(raw) {
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const scaled = raw / power;
+  return (scaled < 1.5 ? 1 : scaled < 3.5 ? 2 : scaled < 7.5 ? 5 : 10) * power;
+}
+
+// The drawing width of an svg: its width on the page, so that text is drawn at its size.
+function chartSize(svg, ratio, low, high) {
+  const width = Math.max(280, Math.round(svg.getBoundingClientRect().width || 600));
+  const height = Math.round(Math.min(high, Math.max(low, width * ratio)));
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  const time = (text) => new Date(text).getTime();
-  const starts = events.map((e) => time(e.start)), ends = events.map((e) => time(e.end));
-  const lo = Math.min(...starts), hi = Math.max(...ends, lo + 1);
-  const x = (t) => left + ((t - lo) / (hi - lo)) * (width - left - right);
-  const y = (value) => top + ((10 - value) / 20) * (height - top - bottom);
-  element("line", {x1: left, x2: width - right, y1: y(0), y2: y(0), stroke: "#999"}, svg);
-  for (let year = new Date(lo).getFullYear(); year <= new Date(hi).getFullYear(); year += 5) {
-    const at = x(Date.UTC(year, 0, 1));
-    if (at >= left) {
-      element("text", {x: at, y: height - 10, "text-anchor": "middle", "font-size": 11}, svg)
-        .textContent = year;
+  svg.setAttribute("height", height);
+  return [width, height];
+}
+
+// Draws again whatever a chart last drew when the window changes width.
+const redraws = new Map();
+let lastWidth = window.innerWidth;
+window.addEventListener("resize", () => {
+  if (window.innerWidth === lastWidth) return;
+  lastWidth = window.innerWidth;
+  for (const draw of redraws.values()) draw();
+});
+
+// A chart of yearly series on one axis. series: [{label, colour, kind: "band" | "line" |
+// "dashed", rows: [{year, value}] or, for a band, [{year, median, p05, p95}]}]; axes: {x, y}
+// say what the axes measure, and mark (a year) where a dotted line stands across the chart.
+function drawSeries(svg, series, axes) {
+  redraws.set(svg, () => drawSeries(svg, series, axes));
+  svg.replaceChildren();
+  const [width, height] = chartSize(svg, 0.42, 240, 380);
+  const left = 56, right = 14, top = 12, bottom = 48;
+  const years = series.flatMap((s) => s.rows.map((r) => r.year));
+  const values = series.flatMap((s) => s.rows.flatMap((r) =>
+    s.kind === "band" ? [r.p05, r.p95, r.median] : [r.value])).filter((v) => v !== null);
+  if (!years.length || !values.length) {
+    element("text", {x: width / 2, y: height / 2, "text-anchor": "middle", "font-size": 14},
+            svg).textContent = "Nothing to draw.";
+    svg.dataset.state = "ready";
+    return;
+  }
+  const lo = Math.min(...years), hi = Math.max(...years);
+  let low = Math.min(0, ...values), high = Math.max(0, ...values);
+  const yStep = niceStep((high - low) / 5 || 1);
+  low = Math.floor(low / yStep) * yStep; high = Math.ceil(high / yStep) * yStep;
+  const x = (year) => left + ((year - lo) / Math.max(1, hi - lo)) * (width - left - right);
+  const y = (value) => top + ((high - value) / (high - low || 1)) * (height - top - bottom);
+  for (let tick = low; tick <= high + yStep / 2; tick += yStep) {
+    const at = y(tick), round = Math.round(tick * 1000) / 1000;
+    element("line", {x1: left, x2: width - right, y1: at, y2: at,
+                     stroke: round === 0 ? "#777" : "#e4e4e4"}, svg);
+    element("text", {x: left - 6, y: at + 4, "text-anchor": "end", "font-size": 12,
+                     class: "tick"}, svg).textContent = round;
+  }
+  const xStep = Math.max(1, niceStep((hi - lo) / Math.max(2, (width - left - right) / 60)));
+  for (let year = Math.ceil(lo / xStep) * xStep; year <= hi; year += xStep) {
+    element("line", {x1: x(year), x2: x(year), y1: height - bottom, y2: height - bottom + 4,
+                     stroke: "#777"}, svg);
+    element("text", {x: x(year), y: height - bottom + 21, "text-anchor": "middle",
+                     "font-size": 12, class: "tick"}, svg).textContent = year;
+  }
+  element("text", {x: left + (width - left - right) / 2, y: height - 5, "text-anchor": "middle",
+                   "font-size": 12, class: "axis-label"}, svg).textContent = axes.x;
+  element("text", {x: 0, y: 0, "text-anchor": "middle", "font-size": 12, class: "axis-label",
+                   transform: `translate(14 ${top + (height - top - bottom) / 2}) rotate(-90)`},
+          svg).textContent = axes.y;
+  if (axes.mark !== undefined && axes.mark > lo && axes.mark < hi) {
+    element("line", {x1: x(axes.mark), x2: x(axes.mark), y1: top, y2: height - bottom,
+                     stroke: "#999", "stroke-dasharray": "2 3", class: "mark"}, svg);
+  }
+  const path = (rows, key) => {
+    // Breaks the line where a year has no value.
+    const parts = [];
+    let current = [];
+    for (const r of rows) {
+      if (r[key] === null || r[key] === undefined) { if (current.length) parts.push(current); current = []; }
+      else current.push(`${x(r.year)},${y(r[key])}`);
+    }
+    if (current.length) parts.push(current);
+    return parts;
+  };
+  for (const s of series) {
+    if (s.kind === "band") {
+      const rows = s.rows.filter((r) => r.p05 !== null && r.p95 !== null);
+      if (rows.length) {
+        const upper = rows.map((r) => `${x(r.year)},${y(r.p95)}`);
+        const lower = rows.slice().reverse().map((r) => `${x(r.year)},${y(r.p05)}`);
+        element("polygon", {points: upper.concat(lower).join(" "), fill: s.colour,
+                            "fill-opacity": 0.16, class: "band"}, svg);
+      }
     }
   }
-  for (const tick of [-10, 0, 10]) {
-    element("text", {x: left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11}, svg)
-      .textContent = tick;
-  }
-  events.forEach((e, n) => {
-    const value = e.goldstein ?? 0, colour = value >= 0 ? COLOURS[0] : COLOURS[1];
-    const title = `${e.date}: ${e.summary}`;
-    const mark = ends[n] - starts[n] > 2 * 86400000
-      ? element("line", {x1: x(starts[n]), x2: x(ends[n]), y1: y(value), y2: y(value),
-                         stroke: colour, "stroke-width": 4, "stroke-opacity": 0.55, class: "event"}, svg)
-      : element("circle", {cx: x(starts[n]), cy: y(value), r: 3.5, fill: colour, class: "event"}, svg);
-    element("title", {}, mark).textContent = title;
-    if (e.claim) {
-      element("circle", {cx: x((starts[n] + ends[n]) / 2), cy: y(value), r: 8, fill: "none",
-                         stroke: "#000", class: "contested"}, svg);
+  for (const s of series) {
+    const key = s.kind === "band" ? "median" : "value";
+    for (const points of path(s.rows, key)) {
+      const attributes = {points: points.join(" "), fill: "none", stroke: s.colour,
+                          "stroke-width": s.kind === "band" ? 2.2 : 1.6,
+                          class: s.kind === "band" ? "median" : "line", "data-label": s.label};
+      if (s.kind === "dashed") attributes["stroke-dasharray"] = "5 4";
+      if (points.length === 1) {
+        const [px, py] = points[0].split(",");
+        element("circle", {cx: px, cy: py, r: 2.5, fill: s.colour, class: "line"}, svg);
+      } else {
+        element("polyline", attributes, svg);
+      }
     }
-  });
+  }
+  svg.dataset.series = String(series.length);
   svg.dataset.state = "ready";
+}
+
+// A summary's relation rows as band series, one per counterpart, named.
+function relationSeries(summary, label, names, offset) {
+  const byCounterpart = new Map();
+  for (const row of summary.relation) {
+    if (!byCounterpart.has(row.counterpart)) byCounterpart.set(row.counterpart, []);
+    byCounterpart.get(row.counterpart).push(row);
+  }
+  const many = byCounterpart.size > 1;
+  return [...byCounterpart].map(([who, rows], n) => ({
+    label: many ? `${label}: with ${names[who] || who}` : label, kind: "band",
+    colour: COLOURS[(n + (offset || 0)) % COLOURS.length], rows}));
+}
+
+function bandLegend(series) {
+  return series.map((s) => ({label: `${s.label} (median; band: 5-95% of runs)`,
+                             colour: s.colour, mark: s.kind === "band" ? "band" : "line",
+                             dash: s.kind === "dashed" ? "5 4" : null}));
+}
+
+function percent(share) {
+  return `${Math.round(100 * share)}%`;
+}
+
+function signed(value) {
+  return value > 0 ? `+${value}` : String(value);
 }
 
 function rounded(value) {
   return value === null || value === undefined ? "n/a" : value.toFixed(2);
 }
 
+// A metric of a counterfactual (as the API names it) with names for its ids.
+function metricName(metric, scenario) {
+  const issues = Object.fromEntries(scenario.issues.map((i) => [i.id, i.name]));
+  return metric
+    .replace(/^mean relation with ([a-z0-9-]+)/, (_, id) =>
+      `mean relation index R with ${scenario.states[id] || id}`)
+    .replace(/^([a-z0-9-]+) settled by the end$/, (_, id) =>
+      `${issues[id] || id}: settled by the end`);
+}
+
+function agreementRows(summary, scenario) {
+  const issues = Object.fromEntries(scenario.issues.map((i) => [i.id, i.name]));
+  return summary.agreements.map((a) => ({
+    issue: issues[a.issue] || a.issue, "settled in": `${percent(a.probability)} of runs`,
+    "most likely in": a.most_likely_year ?? "in no run"}));
+}
+
 function scoreRows(record) {
-  // One row per era: the model's Spearman beside each baseline's and each placebo's.
+  // One row per span of years: the model's Spearman beside each baseline's and placebo's.
   const eras = [record].concat(record.eras || []);
   const same = (series, era) => (series.eras || []).concat([series])
-    .find(e => e.from === era.from && e.to === era.to) || {};
-  return eras.filter(era => era.years > 0).map(era => {
+    .find((e) => e.from === era.from && e.to === era.to) || {};
+  return eras.filter((era) => era.years > 0).map((era) => {
     const row = {years: `${era.from}-${era.to}`, model: rounded(era.spearman)};
     for (const name of ["persistence", "trend", "mean"]) {
       row[name] = rounded(same(record.baselines[name], era).spearman);
@@ -154,11 +259,11 @@ function scoreRows(record) {
   });
 }
 
-function outcomeRows(record) {
-  return (record.outcomes || []).map(o => ({
-    outcome: o.name, record: String(o.observed),
-    "by the end": o.probability_by_end === null ? "n/a" :
-      `${Math.round(100 * o.probability_by_end)}%`,
-    "most likely": o.mode_year === null ? "" : String(o.mode_year), Brier: rounded(o.brier),
+function outcomeRows(record, scenario) {
+  const names = Object.fromEntries(scenario.outcomes.map((o) => [o.id, o.headline]));
+  return (record.outcomes || []).map((o) => ({
+    outcome: names[o.name] || o.name, "in the record": String(o.observed),
+    "by the end": o.probability_by_end === null ? "n/a" : `${percent(o.probability_by_end)} of runs`,
+    "most likely in": o.mode_year === null ? "" : String(o.mode_year), Brier: rounded(o.brier),
   }));
 }
