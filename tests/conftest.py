@@ -6,8 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -114,3 +116,31 @@ def start_server(*args: str | Path) -> Server:
 def stop_server(server: Server) -> None:
     server.process.terminate()
     server.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    """Where browser tests save screenshots: $PARLEY_ARTIFACTS, or tests/artifacts/ (which
+    git ignores)."""
+    folder = Path(os.environ.get("PARLEY_ARTIFACTS", ROOT / "tests" / "artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright (its own download does not work
+    here)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"],
+        )  # fmt: skip
+        yield launched
+        launched.close()

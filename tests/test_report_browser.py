@@ -9,69 +9,19 @@ report-sino-soviet-390.png, -1024.png, -1600.png and report-own-dispute-1024.png
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .browser import CHROMIUM, TEXT_BOXES, overlaps
 from .conftest import run_parley
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTHS = (390, 1024, 1600)
-CHROMIUM = Path("/usr/bin/chromium")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-
-# Boxes of the page's text: every text node's line boxes (outside SVG), and every SVG
-# <text> element's box, each with the figure it belongs to (-1 outside figures). Two boxes
-# overlap when they share more than a pixel each way.
-_TEXT_BOXES = """() => {
-  const boxes = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.textContent.trim() || node.parentElement.closest('svg, style')) continue;
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    for (const r of range.getClientRects()) {
-      if (r.width > 0 && r.height > 0)
-        boxes.push({text: node.textContent.trim().slice(0, 40), svg: -1,
-                    x0: r.left + scrollX, y0: r.top + scrollY,
-                    x1: r.right + scrollX, y1: r.bottom + scrollY});
-    }
-  }
-  document.querySelectorAll('svg').forEach((svg, n) => {
-    svg.querySelectorAll('text').forEach(t => {
-      const r = t.getBoundingClientRect();
-      if (t.textContent.trim() && r.width > 0)
-        boxes.push({text: t.textContent.trim().slice(0, 40), svg: n,
-                    x0: r.left + scrollX, y0: r.top + scrollY,
-                    x1: r.right + scrollX, y1: r.bottom + scrollY});
-    });
-  });
-  return boxes;
-}"""
-
-
-def overlaps(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Pairs of texts whose boxes overlap by more than a pixel each way: page text with
-    page text, and a figure's text with the same figure's (a figure's text is drawn on
-    its own picture, so page text and figure text never share a place)."""
-    found = []
-    ordered = sorted(boxes, key=lambda b: b["y0"])
-    for n, a in enumerate(ordered):
-        for b in ordered[n + 1 :]:
-            if b["y0"] >= a["y1"] - 1:
-                break
-            if a["svg"] != b["svg"]:
-                continue
-            if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 1 and (
-                min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > 1
-            ):
-                found.append((a["text"], b["text"]))
-    return found
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 
 
 def test_overlaps_finds_overlapping_boxes() -> None:
@@ -79,13 +29,6 @@ def test_overlaps_finds_overlapping_boxes() -> None:
     assert overlaps([dict(box, text="a"), dict(box, text="b", x0=40, x1=90)]) == [("a", "b")]
     assert overlaps([dict(box, text="a"), dict(box, text="b", y0=10, y1=20)]) == []
     assert overlaps([dict(box, text="a"), dict(box, text="b", svg=0)]) == []
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    folder = Path(os.environ.get("PARLEY_ARTIFACTS", ROOT / "tests" / "artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -112,21 +55,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
-        yield launched
-        launched.close()
-
-
 def _look(browser: Any, report: Path, width: int, shot: Path | None) -> dict[str, Any]:
     """Open ``report`` at ``width``, save a full-page screenshot, and measure it."""
     page = browser.new_page(viewport={"width": width, "height": 900})
@@ -135,7 +63,7 @@ def _look(browser: Any, report: Path, width: int, shot: Path | None) -> dict[str
     page.goto(report.as_uri())
     if shot is not None:
         page.screenshot(path=str(shot), full_page=True)
-    boxes = page.evaluate(_TEXT_BOXES)
+    boxes = page.evaluate(TEXT_BOXES)
     found = {
         "boxes": len(boxes),
         "scroll_width": page.evaluate("document.documentElement.scrollWidth"),

@@ -119,7 +119,9 @@ def test_without_reciprocity_or_coupling_the_directions_are_independent() -> Non
         "talks-open": 5, "incident-hazard": 0, "third-party": 0, "domestic-pull": 0,
     }  # fmt: skip
     overrides = [f"parameters.{name}={value}" for name, value in off.items()]
-    calm = apply_overrides(SCENARIO, overrides).model_copy(update={"shocks": ()})
+    calm = apply_overrides(SCENARIO, overrides).model_copy(
+        update={"shocks": (), "interventions": ()}
+    )
     moved = apply_overrides(calm, ["actors.ussr-government.stances.ideology.salience=0.05"])
     first = run(calm, runs=5, seed=3).outputs.behaviour
     second = run(moved, runs=5, seed=3).outputs.behaviour

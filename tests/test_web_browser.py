@@ -18,7 +18,6 @@ minutes, so that a broken page fails instead of hanging).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,10 +25,9 @@ from typing import Any
 
 import pytest
 
+from .browser import CHROMIUM, TEXT_BOXES, overlaps
 from .conftest import Server, corpus_dir, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 WIDTHS = (390, 1280)
 PAGES = ("record", "timeline", "scenario", "counterfactual", "docs")
 PATHS = {"record": "/", "timeline": "/timeline", "scenario": "/scenario",
@@ -49,38 +47,7 @@ SCREENSHOTS = {
     "web-counterfactual-post-soviet-border.png": "the what-if page of a scenario without presets",
 }  # fmt: skip
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-
-# The boxes of the page's text: every text node's line boxes outside SVG, and every SVG
-# <text>'s box with the index of its SVG (-1 outside). Text that is not shown (in a closed
-# <details>, say) is left out.
-_TEXT_BOXES = """() => {
-  const boxes = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.textContent.trim() || node.parentElement.closest('svg, style, script, option') ||
-        !node.parentElement.checkVisibility({visibilityProperty: true}))
-      continue;
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    for (const r of range.getClientRects()) {
-      if (r.width > 0 && r.height > 0)
-        boxes.push({text: node.textContent.trim().slice(0, 40), svg: -1,
-                    x0: r.left + scrollX, y0: r.top + scrollY,
-                    x1: r.right + scrollX, y1: r.bottom + scrollY});
-    }
-  }
-  document.querySelectorAll('svg').forEach((svg, n) => {
-    svg.querySelectorAll('text').forEach(t => {
-      const r = t.getBoundingClientRect();
-      if (t.textContent.trim() && r.width > 0 && t.checkVisibility({visibilityProperty: true}))
-        boxes.push({text: t.textContent.trim().slice(0, 40), svg: n,
-                    x0: r.left + scrollX, y0: r.top + scrollY,
-                    x1: r.right + scrollX, y1: r.bottom + scrollY});
-    });
-  });
-  return boxes;
-}"""
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 
 # Elements that reach past the window's right edge.
 _WIDE = """() => [...document.querySelectorAll('body *')]
@@ -97,23 +64,6 @@ _DESCRIBE = """(e) => {
 }"""
 _CONTROLS = f"""() => [...document.querySelectorAll(
   'input, select, button, summary, textarea, svg.strip')].map({_DESCRIBE})"""
-
-
-def overlaps(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Pairs of texts whose boxes overlap by more than a pixel each way, within the page's
-    text or within one SVG."""
-    found = []
-    ordered = sorted(boxes, key=lambda b: b["y0"])
-    for n, a in enumerate(ordered):
-        for b in ordered[n + 1 :]:
-            if b["y0"] >= a["y1"] - 1:
-                break
-            if a["svg"] == b["svg"] and (
-                min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 1
-                and min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > 1
-            ):
-                found.append((a["text"], b["text"]))
-    return found
 
 
 class Driver:
@@ -172,7 +122,7 @@ class Driver:
     def look(self) -> dict[str, Any]:
         """What a reader would see wrong: overlapping text, anything too wide."""
         return {
-            "overlaps": overlaps(self.page.evaluate(_TEXT_BOXES)),
+            "overlaps": overlaps(self.page.evaluate(TEXT_BOXES)),
             "scroll": self.page.evaluate("document.documentElement.scrollWidth")
             - self.page.evaluate("window.innerWidth"),
             "wide": self.page.evaluate(_WIDE),
@@ -187,28 +137,6 @@ def server() -> Iterator[Server]:
     running = start_server("--corpus", corpus_dir())
     yield running
     stop_server(running)
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    folder = Path(os.environ.get("PARLEY_ARTIFACTS", ROOT / "tests" / "artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
