@@ -107,7 +107,11 @@ class Source(_Frozen):
     author: Text
     publisher: Text
     date: EdtfDate
-    url: str | None = None
+    address_at: tuple[NonNegativeInt, PositiveInt] | None = Field(
+        default=None,
+        description="The span [start, end) of the source's own text that says where it is "
+        "published, cited like any passage rather than copied.",
+    )
     short: Text | None = Field(
         default=None,
         description="How citations name the source, e.g. 'Tagirova 2017' (default: the "
@@ -117,6 +121,17 @@ class Source(_Frozen):
     file: Text = Field(description="The file name of the text inside a corpus folder.")
     sha256: Sha256
     length: PositiveInt = Field(description="Length of the text in Unicode code points.")
+
+    @model_validator(mode="after")
+    def _address_inside(self) -> Source:
+        if self.address_at is not None:
+            start, end = self.address_at
+            if not start < end <= self.length:
+                raise ValueError(
+                    f"address_at [{start}, {end}) is not a span of the text's {self.length} "
+                    "characters"
+                )
+        return self
 
     @property
     def label(self) -> str:

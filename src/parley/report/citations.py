@@ -45,8 +45,9 @@ def cite(keys: Iterable[str], record: RecordTables) -> str:
 
 def _entry(source: Source, cited: int) -> str:
     address = (
-        f'<a href="{escape(source.url)}">{escape(source.url)}</a>'
-        if source.url
+        "Its own text gives its web address, at characters "
+        f"{source.address_at[0]}-{source.address_at[1]}"
+        if source.address_at
         else "The record gives no address for it"
     )
     return (

@@ -57,17 +57,13 @@ def record_choices(record: RecordTables) -> dict[str, Any]:
 def _source(source: Any) -> dict[str, Any]:
     return {
         "id": source.id,
-        "name": _short(source),
+        "name": source.label,
         "title": source.title,
         "author": source.author,
         "publisher": source.publisher,
         "date": in_words(source.date),
-        "url": source.url,
+        "address_at": source.address_at,
     }
-
-
-def _short(source: Any) -> str:
-    return str(source.short or f"{source.author} {source.date[:4]}")
 
 
 def event_rows(
@@ -138,9 +134,8 @@ def _citations(
         citations.append(
             {
                 "source": source,
-                "name": _short(known) if known is not None else source,
+                "name": known.label if known is not None else source,
                 "title": None if known is None else known.title,
-                "url": None if known is None else known.url,
                 "start": start,
                 "end": end,
                 "quote": quote,
